@@ -1,0 +1,64 @@
+// Package acctest holds what acceptance tests share: the in-process provider, a fresh
+// Graph fake per test with the provider block that points at it, and server-side checks.
+package acctest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+	"github.com/graphprofile/terraform-provider-graph/internal/provider"
+)
+
+// Token is the bearer token every test's mock accepts.
+const Token = "acceptance-test-token"
+
+// ProviderFactories serves the provider in-process to the real Terraform CLI.
+var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"graph": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// Mock starts a Graph fake for one test, stopped when the test ends, and returns the
+// provider block that points at it.
+func Mock(t *testing.T) (*mockgraph.Server, string) {
+	t.Helper()
+	s := mockgraph.Start()
+	s.SetAcceptedToken(Token)
+	t.Cleanup(s.Close)
+	return s, ProviderBlock(s)
+}
+
+// ProviderBlock configures the provider for s.
+func ProviderBlock(s *mockgraph.Server) string {
+	return fmt.Sprintf("provider \"graph\" {\n  endpoint     = %q\n  access_token = %q\n}\n", s.URL, Token)
+}
+
+// CheckNoCertificationsLeft is a CheckDestroy: the server holds nothing for these users.
+func CheckNoCertificationsLeft(s *mockgraph.Server, users ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, u := range users {
+			if n := len(s.Certifications(u)); n != 0 {
+				return fmt.Errorf("%d certification(s) of %s left on the server after destroy", n, u)
+			}
+		}
+		return nil
+	}
+}
+
+// ServerObject returns the server's copy of the certification a resource in state points at.
+func ServerObject(s *mockgraph.Server, st *terraform.State, addr string) (map[string]any, error) {
+	rs, ok := st.RootModule().Resources[addr]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in state", addr)
+	}
+	user, id := rs.Primary.Attributes["user_id"], rs.Primary.ID
+	obj, ok := s.Certification(user, id)
+	if !ok {
+		return nil, fmt.Errorf("%s: certification %s of %s is not on the server", addr, id, user)
+	}
+	return obj, nil
+}

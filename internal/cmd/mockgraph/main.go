@@ -1,0 +1,155 @@
+// Command mockgraph serves the in-memory Microsoft Graph fake
+// (internal/mockgraph) on a loopback address, for demos and benchmarks.
+//
+//	mockgraph -listen 127.0.0.1:0 -url-file .mockgraph-url -token demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mockgraph:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done (SIGINT/SIGTERM in main), then shuts down
+// gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mockgraph", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "loopback `address` to listen on (port 0 picks a free port)")
+	urlFile := fs.String("url-file", "", "if set, write the base URL to this `file` once listening")
+	token := fs.String("token", "", "accept only this bearer `token` (default: any non-empty token)")
+	pageSize := fs.Int("page-size", 100, "list page size when $top is absent")
+	anonymous := fs.Bool("allow-anonymous", false, "accept requests without an Authorization header")
+	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *pageSize < 1 || *pageSize > 999 {
+		return fmt.Errorf("-page-size must be between 1 and 999, got %d", *pageSize)
+	}
+	if err := checkLoopback(*listen); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	srv := mockgraph.New()
+	srv.URL = "http://" + ln.Addr().String()
+	srv.SetAcceptedToken(*token)
+	srv.SetPageSize(*pageSize)
+	srv.SetAllowAnonymous(*anonymous)
+
+	var h http.Handler = srv.Handler()
+	if !*quiet {
+		h = logRequests(h, stdout)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+
+	if *urlFile != "" {
+		if err := writeFileAtomic(*urlFile, srv.URL+"\n"); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "mockgraph listening on %s\n", srv.URL)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "mockgraph stopped")
+	return nil
+}
+
+// checkLoopback refuses anything but a loopback host: the fake accepts any
+// token by default and must not be reachable from the network.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q: host must be a loopback address such as 127.0.0.1, [::1] or localhost", addr)
+}
+
+// writeFileAtomic writes via a temp file and rename, so a reader polling
+// for the file never sees it half written.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// logRequests prints one line per request: method, decoded path, status.
+func logRequests(next http.Handler, out io.Writer) http.Handler {
+	l := log.New(out, "", log.LstdFlags)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		l.Printf("%s %s %d", r.Method, r.URL.RequestURI(), rec.status)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}

@@ -1,0 +1,165 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/users"
+)
+
+// Me is the user_id that addresses the signed-in user (/me).
+const Me = "me"
+
+// meToken is the SDK's placeholder; the UrlReplaceHandler rewrites
+// /users/me-token-to-replace to /me, exactly as the SDK's own client.Me() does.
+const meToken = "me-token-to-replace"
+
+// Certification is a personCertification as read from Graph, plus what the SDK could not
+// carry: AudiencesUnreadable is true when Graph sent an allowedAudiences value the SDK
+// parses to nil (an unknown token, or the numeric form not expressible as names).
+type Certification struct {
+	models.PersonCertificationable
+	AudiencesUnreadable bool
+}
+
+// DecodeError is a 2xx answer whose body the SDK could not read. ID is the object's id
+// when it could still be recovered from the raw JSON, so a create is never forgotten.
+type DecodeError struct {
+	ID  string
+	Err error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("Graph's answer could not be read by the SDK: %v", e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+func (c *Client) collection(userID string) *users.ItemProfileCertificationsRequestBuilder {
+	if userID == Me {
+		userID = meToken
+	}
+	return users.NewItemProfileCertificationsRequestBuilderInternal(
+		map[string]string{"baseurl": c.baseURL, "user%2Did": userID}, c.adapter)
+}
+
+func (c *Client) item(userID, id string) *users.ItemProfileCertificationsPersonCertificationItemRequestBuilder {
+	return c.collection(userID).ByPersonCertificationId(id)
+}
+
+// CreateCertification POSTs body to the user's collection.
+func (c *Client) CreateCertification(ctx context.Context, userID string, body models.PersonCertificationable) (*Certification, error) {
+	ctx, ex := withExchange(ctx)
+	info, err := c.collection(userID).ToPostRequestInformation(ctx, body, nil)
+	if err != nil {
+		return nil, &Error{Op: "create", Err: err}
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return nil, newError("create", ex, err)
+	}
+	return decodeCertification(raw)
+}
+
+// GetCertification GETs one certification.
+func (c *Client) GetCertification(ctx context.Context, userID, id string) (*Certification, error) {
+	ctx, ex := withExchange(ctx)
+	info, err := c.item(userID, id).ToGetRequestInformation(ctx, nil)
+	if err != nil {
+		return nil, &Error{Op: "read", Err: err}
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return nil, newError("read", ex, err)
+	}
+	return decodeCertification(raw)
+}
+
+// UpdateCertification PATCHes body. Graph documents 200 with the entity; when a server
+// answers 204 instead, the entity is fetched with a GET.
+func (c *Client) UpdateCertification(ctx context.Context, userID, id string, body models.PersonCertificationable) (*Certification, error) {
+	ctx2, ex := withExchange(ctx)
+	info, err := c.item(userID, id).ToPatchRequestInformation(ctx2, body, nil)
+	if err != nil {
+		return nil, &Error{Op: "update", Err: err}
+	}
+	raw, err := c.send(ctx2, info)
+	if err != nil {
+		return nil, newError("update", ex, err)
+	}
+	if len(raw) == 0 {
+		return c.GetCertification(ctx, userID, id)
+	}
+	return decodeCertification(raw)
+}
+
+// DeleteCertification DELETEs one certification. A 404 is returned as an error; callers
+// decide whether it means done.
+func (c *Client) DeleteCertification(ctx context.Context, userID, id string) error {
+	ctx, ex := withExchange(ctx)
+	info, err := c.item(userID, id).ToDeleteRequestInformation(ctx, nil)
+	if err != nil {
+		return &Error{Op: "delete", Err: err}
+	}
+	if err := c.adapter.SendNoContent(ctx, info, nil); err != nil {
+		return newError("delete", ex, err)
+	}
+	return nil
+}
+
+// decodeCertification reads a personCertification with the SDK's JSON parse node, then
+// repairs what the SDK drops silently: a numeric allowedAudiences ("16", a quirk seen on
+// live Graph) becomes its flags; any other unreadable value is reported, never guessed.
+func decodeCertification(raw []byte) (*Certification, error) {
+	var probe struct {
+		ID        *string         `json:"id"`
+		Audiences json.RawMessage `json:"allowedAudiences"`
+	}
+	probeErr := json.Unmarshal(raw, &probe)
+	node, err := jsonser.NewJsonParseNode(raw)
+	var v any
+	if err == nil {
+		v, err = node.GetObjectValue(models.CreatePersonCertificationFromDiscriminatorValue)
+	}
+	pc, ok := v.(models.PersonCertificationable)
+	if err == nil && !ok {
+		err = fmt.Errorf("the body is not a personCertification")
+	}
+	if err != nil {
+		de := &DecodeError{Err: err}
+		if probeErr == nil && probe.ID != nil {
+			de.ID = *probe.ID
+		}
+		return nil, de
+	}
+	out := &Certification{PersonCertificationable: pc}
+	if pc.GetAllowedAudiences() == nil && len(probe.Audiences) > 0 && string(probe.Audiences) != "null" {
+		var s string
+		if json.Unmarshal(probe.Audiences, &s) == nil {
+			if n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 8); err == nil && n > 0 {
+				a := models.AllowedAudiences(n)
+				pc.SetAllowedAudiences(&a)
+				return out, nil
+			}
+		}
+		out.AudiencesUnreadable = true
+	}
+	return out, nil
+}
+
+// send runs a request through the pipeline and returns the raw body (nil for 204), so the
+// provider decides how to read it.
+func (c *Client) send(ctx context.Context, info *abs.RequestInformation) ([]byte, error) {
+	v, err := c.adapter.SendPrimitive(ctx, info, "[]byte", nil)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	b, _ := v.([]byte)
+	return b, nil
+}

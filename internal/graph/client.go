@@ -1,0 +1,150 @@
+// Package graph is the provider's thin adapter over msgraph-beta-sdk-go: it builds the
+// HTTP pipeline in a fixed order, authenticates requests, and turns Graph's answers into
+// typed values and typed errors. Only the SDK's models and users packages are used; the
+// root package pulls in every request builder and doubles a cold build.
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
+	absser "github.com/microsoft/kiota-abstractions-go/serialization"
+	khttp "github.com/microsoft/kiota-http-go"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	core "github.com/microsoftgraph/msgraph-sdk-go-core"
+)
+
+// DefaultEndpoint is the public cloud's Graph host.
+const DefaultEndpoint = "https://graph.microsoft.com"
+
+// sdkVersion is sent in the SdkVersion header, as the SDK's own client does.
+const sdkVersion = "0.165.0"
+
+// Config is what a Client needs. Credential methods (issue: credential chain) add
+// TokenSource implementations; the client does not care where a token comes from.
+type Config struct {
+	// Endpoint is the Graph root, for example https://graph.microsoft.com. Requests go to
+	// {Endpoint}/beta/....
+	Endpoint string
+	// Token supplies bearer tokens. It is only asked for requests to Endpoint's host.
+	Token TokenSource
+	// Retry bounds the client's own retry policy. Zero values take the defaults.
+	Retry RetryPolicy
+	// Transport is the innermost round tripper; nil means a clone of http.DefaultTransport
+	// (which honours HTTPS_PROXY, NO_PROXY and the system trust store).
+	Transport http.RoundTripper
+}
+
+// Client talks to Graph. It is safe for concurrent use; one instance serves a whole
+// provider process.
+type Client struct {
+	adapter *core.GraphRequestAdapterBase
+	baseURL string
+	host    string
+}
+
+// ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
+// The same rule is applied at validate time (schema) and at configure time (env var).
+func ValidateEndpoint(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("%q must be an absolute http(s) URL, for example %s", s, DefaultEndpoint)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("%q has no host; use an absolute URL such as %s", s, DefaultEndpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q must not carry a query, fragment or user info", s)
+	}
+	return nil
+}
+
+// NewClient builds a Client. The endpoint's host is the only host the token is sent to.
+func NewClient(cfg Config) (*Client, error) {
+	endpoint := strings.TrimRight(strings.TrimSpace(cfg.Endpoint), "/")
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	if err := ValidateEndpoint(endpoint); err != nil {
+		return nil, err
+	}
+	if cfg.Token == nil {
+		return nil, errors.New("no credential: a TokenSource is required")
+	}
+	u, _ := url.Parse(endpoint)
+	host := strings.ToLower(u.Hostname())
+
+	// Kiota attaches the token only to hosts on this list; the configured endpoint's host
+	// must be on it, or every request would go out anonymous.
+	hosts, err := absauth.NewAllowedHostsValidatorErrorCheck([]string{host})
+	if err != nil {
+		return nil, fmt.Errorf("endpoint host %q: %w", host, err)
+	}
+	auth := absauth.NewBaseBearerTokenAuthenticationProvider(&tokenProvider{source: cfg.Token, hosts: hosts})
+
+	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth,
+		core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion},
+		parseNodeFactories(),
+		serializationWriterFactories(),
+		&http.Client{Transport: newPipeline(cfg)},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("building the Graph request adapter: %w", err)
+	}
+	base := endpoint + "/beta"
+	adapter.SetBaseUrl(base)
+	// The backing store's serialization proxy is what writes an explicit "x": null for a
+	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
+	// enables it the same way.
+	adapter.EnableBackingStore(nil)
+	return &Client{adapter: adapter, baseURL: base, host: host}, nil
+}
+
+// BaseURL is {endpoint}/beta.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// newPipeline builds kiota's middleware chain in a fixed order, outermost first. Kiota's
+// default order comes from a Go map and changes per process; with retry outside
+// compression a retried POST goes out labelled gzip but not compressed. Here compression
+// runs outside retry, and retry replays the exact bytes of the first attempt.
+func newPipeline(cfg Config) http.RoundTripper {
+	base := cfg.Transport
+	if base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32
+		t.ResponseHeaderTimeout = 90 * time.Second
+		base = t
+	}
+	opts := &core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion}
+	middlewares := []khttp.Middleware{
+		khttp.NewUrlReplaceHandler(true, core.ReplacementPairs), // /users/me-token-to-replace -> /me
+		core.NewGraphTelemetryHandler(opts),                     // SdkVersion, client-request-id
+		khttp.NewParametersNameDecodingHandler(),                // %24top -> $top
+		khttp.NewUserAgentHandler(),
+		khttp.NewCompressionHandler(),
+		newRetryHandler(cfg.Retry), // the one place that decides retries
+		newExchangeRecorder(),      // per attempt: logging and the raw error body
+	}
+	return khttp.NewCustomTransportWithParentTransport(base, middlewares...)
+}
+
+func parseNodeFactories() absser.ParseNodeFactory {
+	r := absser.NewParseNodeFactoryRegistry()
+	r.ContentTypeAssociatedFactories["application/json"] = jsonser.NewJsonParseNodeFactory()
+	return r
+}
+
+func serializationWriterFactories() absser.SerializationWriterFactory {
+	r := absser.NewSerializationWriterFactoryRegistry()
+	r.ContentTypeAssociatedFactories["application/json"] = jsonser.NewJsonSerializationWriterFactory()
+	return r
+}

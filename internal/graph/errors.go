@@ -1,0 +1,102 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Error is a failed Graph call: what was attempted and what Graph said.
+type Error struct {
+	Op              string // "create", "read", "update", "delete", "list"
+	Status          int    // HTTP status; 0 when no answer arrived
+	Code            string // Graph error code, e.g. ErrorAccessDeniedForRole
+	Message         string // Graph's message, possibly empty
+	RequestID       string
+	ClientRequestID string
+	Attempts        int
+	Err             error // transport or decoding cause, when there is one
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Status > 0 {
+		fmt.Fprintf(&b, "Graph answered %d %s", e.Status, http.StatusText(e.Status))
+		if e.Code != "" {
+			fmt.Fprintf(&b, " (%s)", e.Code)
+		}
+		if e.Message != "" {
+			fmt.Fprintf(&b, ": %s", e.Message)
+		}
+	} else if e.Err != nil {
+		fmt.Fprintf(&b, "calling Graph: %v", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " [request-id: %s", e.RequestID)
+		if e.ClientRequestID != "" {
+			fmt.Fprintf(&b, ", client-request-id: %s", e.ClientRequestID)
+		}
+		b.WriteString("]")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err is a Graph 404.
+func IsNotFound(err error) bool {
+	var ge *Error
+	return errors.As(err, &ge) && ge.Status == http.StatusNotFound
+}
+
+// StatusOf returns the HTTP status of a Graph error, or 0.
+func StatusOf(err error) int {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge.Status
+	}
+	return 0
+}
+
+// newError builds an Error from the recorded exchange. The SDK's own error value is kept
+// only as the cause when no HTTP answer explains the failure.
+func newError(op string, ex *exchange, cause error) *Error {
+	status, reqID, clientID, body, attempts := ex.snapshot()
+	e := &Error{Op: op, Status: status, RequestID: reqID, ClientRequestID: clientID, Attempts: attempts}
+	if status < 400 {
+		e.Status = 0
+		e.Err = cause
+		return e
+	}
+	var env struct {
+		Error struct {
+			Code       string `json:"code"`
+			Message    string `json:"message"`
+			InnerError struct {
+				RequestID       string `json:"request-id"`
+				ClientRequestID string `json:"client-request-id"`
+			} `json:"innerError"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &env) == nil {
+		e.Code = env.Error.Code
+		e.Message = env.Error.Message
+		e.RequestID = firstNonEmpty(e.RequestID, env.Error.InnerError.RequestID)
+		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, env.Error.InnerError.ClientRequestID)
+	} else if len(body) > 0 {
+		e.Message = truncate(strings.TrimSpace(string(body)), 300)
+	}
+	return e
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

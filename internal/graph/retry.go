@@ -1,0 +1,140 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	khttp "github.com/microsoft/kiota-http-go"
+)
+
+// RetryPolicy bounds retries of throttled and unavailable answers (429, 503, 504).
+type RetryPolicy struct {
+	// MaxRetries is the most retries after the first attempt. Default 8.
+	MaxRetries int
+	// MaxDelay caps one wait, whether from Retry-After or from backoff. Default 60s.
+	MaxDelay time.Duration
+	// BaseDelay is the first backoff step when Graph sends no Retry-After. Default 1s.
+	BaseDelay time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxRetries <= 0 {
+		p.MaxRetries = 8
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 60 * time.Second
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = time.Second
+	}
+	return p
+}
+
+// retryHandler replaces kiota's RetryHandler: it knows the operation's deadline (the
+// request context), never sleeps past it, and replays the exact bytes of the first
+// attempt's body, so the order of the handlers around it cannot corrupt a retry.
+type retryHandler struct {
+	policy RetryPolicy
+	now    func() time.Time
+}
+
+func newRetryHandler(p RetryPolicy) *retryHandler {
+	return &retryHandler{policy: p.withDefaults(), now: time.Now}
+}
+
+func retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
+func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	ctx := req.Context()
+	for attempt := 0; ; attempt++ {
+		r := req.Clone(ctx)
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+		if attempt > 0 {
+			r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
+		}
+		resp, err := pipeline.Next(r, idx)
+		if err != nil || !retryable(resp.StatusCode) || attempt >= h.policy.MaxRetries {
+			return resp, err
+		}
+		wait := h.delay(resp.Header.Get("Retry-After"), attempt)
+		if dl, ok := ctx.Deadline(); ok && h.now().Add(wait).After(dl) {
+			// Waiting would outlive the operation's timeout: hand back Graph's answer now.
+			return resp, nil
+		}
+		tflog.Debug(ctx, "graph: retrying throttled request", map[string]interface{}{
+			"status": resp.StatusCode, "attempt": attempt + 1, "wait": wait.String(),
+		})
+		drain(resp)
+		if !sleepCtx(ctx, wait) {
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// delay honours Retry-After in both of its forms (seconds, HTTP date); without it,
+// exponential backoff with full jitter. Always capped by MaxDelay.
+func (h *retryHandler) delay(retryAfter string, attempt int) time.Duration {
+	p := h.policy
+	var d time.Duration
+	if v := strings.TrimSpace(retryAfter); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+			d = time.Duration(secs * float64(time.Second))
+		} else if at, err := http.ParseTime(v); err == nil {
+			d = max(at.Sub(h.now()), 0)
+		} else {
+			d = h.backoff(attempt)
+		}
+	} else {
+		d = h.backoff(attempt)
+	}
+	return min(d, p.MaxDelay)
+}
+
+func (h *retryHandler) backoff(attempt int) time.Duration {
+	ceiling := h.policy.BaseDelay << min(attempt, 16)
+	ceiling = min(ceiling, h.policy.MaxDelay)
+	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
+}
+
+func drain(resp *http.Response) {
+	if resp != nil && resp.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		_ = resp.Body.Close()
+	}
+}
+
+var _ khttp.Middleware = (*retryHandler)(nil)
+
+// sleepCtx waits d or until ctx ends; it reports whether the full wait elapsed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

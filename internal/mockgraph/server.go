@@ -1,0 +1,379 @@
+// Package mockgraph is a stateful, in-memory fake of the Microsoft Graph beta
+// endpoints for user profile certifications (personCertification). It follows
+// the contract in graph-api.md: same routes, status codes, error envelope and
+// quirks, plus switches to inject faults a real tenant produces only rarely.
+//
+// Every New() is independent; all state sits behind one mutex.
+package mockgraph
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Default users present in every new server. Me is the caller: /beta/me
+// resolves to it and it is the createdBy/lastModifiedBy of every write.
+const (
+	MeID      = "5c0b3f5e-8c1a-4d7e-9f43-1a2b3c4d5e6f"
+	MeUPN     = "adele.vance@contoso.example"
+	OtherID   = "8e2d6a41-7b3c-4f5e-a1d2-9c8b7a6f5e4d"
+	OtherUPN  = "megan.bowen@contoso.example"
+	graphHost = "https://graph.microsoft.com" // used in @odata.context, as Graph does
+)
+
+const (
+	defaultPageSize = 100
+	maxBodyBytes    = 1 << 20 // request bodies are < 2 KB; this only stops runaway input
+)
+
+// User is a directory user whose profile can hold certifications.
+type User struct {
+	ID, UserPrincipalName, DisplayName string
+}
+
+// Request is one logged request as it reached the handler.
+type Request struct {
+	Method   string
+	Path     string // decoded, e.g. /beta/users/a@b.com/profile/certifications
+	RawQuery string
+	Header   http.Header
+	RawBody  []byte // bytes on the wire
+	Body     []byte // gunzipped when Content-Encoding: gzip, else = RawBody
+	Status   int    // 0 while the request is still being handled
+}
+
+// Server is the fake. Create it with New (handler only) or Start (listening).
+type Server struct {
+	URL string // base URL of a Start()ed server, e.g. http://127.0.0.1:1234
+
+	ts *httptest.Server
+
+	mu       sync.Mutex
+	users    map[string]*userState // by lower-case object id
+	seq      int64                 // insertion counter, breaks createdDateTime ties
+	lastTime time.Time             // last timestamp handed out; keeps them strictly increasing
+	clock    func() time.Time      // time.Now; tests freeze it to prove timestamps still advance
+	faults   []*Fault
+	lag      map[string]int // certification id -> GETs still to answer 404
+	requests []*Request
+
+	readLag          int
+	patchNoContent   bool
+	numericAudiences bool
+	pageSize         int
+	acceptedToken    string
+	allowAnonymous   bool
+}
+
+// New returns a server with the two default users and no certifications.
+// It does not listen; use Handler() or Start().
+func New() *Server {
+	s := &Server{
+		users:    map[string]*userState{},
+		lag:      map[string]int{},
+		pageSize: defaultPageSize,
+		clock:    time.Now,
+	}
+	s.AddUser(User{ID: MeID, UserPrincipalName: MeUPN, DisplayName: "Adele Vance"})
+	s.AddUser(User{ID: OtherID, UserPrincipalName: OtherUPN, DisplayName: "Megan Bowen"})
+	return s
+}
+
+// Start is New plus an httptest server on 127.0.0.1; s.URL is set.
+func Start() *Server {
+	s := New()
+	s.ts = httptest.NewServer(s.Handler())
+	s.URL = s.ts.URL
+	return s
+}
+
+// Close stops a Start()ed server. It is safe to call more than once.
+func (s *Server) Close() {
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Handler serves the fake Graph API.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// SetCreateReadLag makes the next n GETs of each newly created item answer
+// 404, imitating Graph's read-after-write lag. Applies to later creates.
+func (s *Server) SetCreateReadLag(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readLag = max(n, 0)
+}
+
+// SetPatchNoContent makes PATCH apply the change but answer 204, no body.
+func (s *Server) SetPatchNoContent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.patchNoContent = on
+}
+
+// SetNumericAudiences makes responses carry allowedAudiences as the decimal
+// bitmask ("16" for organization), a quirk seen on real Graph.
+func (s *Server) SetNumericAudiences(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.numericAudiences = on
+}
+
+// SetPageSize sets the list page size used when $top is absent; n < 1
+// restores the default of 100.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n < 1 {
+		n = defaultPageSize
+	}
+	s.pageSize = n
+}
+
+// SetAcceptedToken restricts auth to "Bearer <tok>". With "" any non-empty
+// bearer token is accepted.
+func (s *Server) SetAcceptedToken(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.acceptedToken = tok
+}
+
+// SetAllowAnonymous lets requests without an Authorization header through.
+// The Azure identity providers attach no token for hosts outside their
+// allow-list (such as 127.0.0.1), so a client wired that way needs this.
+// A token that is present is still checked against SetAcceptedToken.
+func (s *Server) SetAllowAnonymous(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowAnonymous = on
+}
+
+// Requests returns a copy of the request log in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+		out[i].Header = r.Header.Clone()
+		out[i].RawBody = bytes.Clone(r.RawBody)
+		out[i].Body = bytes.Clone(r.Body)
+	}
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	raw, body, bodyErr := readBody(r)
+	entry := &Request{
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
+		Header:   r.Header.Clone(),
+		RawBody:  raw,
+		Body:     body,
+	}
+	// Logged on arrival so the log keeps arrival order; the status is
+	// filled in afterwards through the same pointer.
+	s.mu.Lock()
+	s.requests = append(s.requests, entry)
+	s.mu.Unlock()
+
+	rec := &statusRecorder{ResponseWriter: w}
+	rec.Header().Set("request-id", newGUID())
+	cid := r.Header.Get("client-request-id")
+	if cid == "" {
+		cid = newGUID()
+	}
+	rec.Header().Set("client-request-id", cid)
+
+	s.handle(rec, r, body, bodyErr)
+
+	s.mu.Lock()
+	entry.Status = rec.status
+	s.mu.Unlock()
+}
+
+// readBody returns the raw body and the decoded one. A decoding problem is
+// reported, not acted on, so the request can still be logged (and faults or
+// auth answered first).
+func readBody(r *http.Request) (raw, body []byte, err *apiError) {
+	if r.Body == nil {
+		return nil, nil, nil
+	}
+	raw, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if readErr != nil {
+		return raw, raw, badRequest("The request body could not be read: %v", readErr)
+	}
+	if len(raw) > maxBodyBytes {
+		return raw, raw, &apiError{status: http.StatusRequestEntityTooLarge, code: "BadRequest", message: "The request body is too large."}
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return raw, raw, nil
+	case "gzip":
+		// The SDK gzips every body. A body labelled gzip that is not gzip is
+		// what its retry+compression bug sends; Graph answers 400.
+		zr, gzErr := gzip.NewReader(bytes.NewReader(raw))
+		if gzErr != nil {
+			return raw, raw, badRequest("The request body could not be decompressed: Content-Encoding is gzip but the body is not valid gzip data.")
+		}
+		body, gzErr = io.ReadAll(io.LimitReader(zr, maxBodyBytes+1))
+		if gzErr != nil || len(body) > maxBodyBytes {
+			return raw, raw, badRequest("The request body could not be decompressed: Content-Encoding is gzip but the body is not valid gzip data.")
+		}
+		return raw, body, nil
+	default:
+		// 415 makes the SDK resend the body uncompressed.
+		return raw, raw, &apiError{status: http.StatusUnsupportedMediaType, code: "UnsupportedMediaType",
+			message: fmt.Sprintf("Content-Encoding '%s' is not supported.", enc)}
+	}
+}
+
+// checkAuth wants "Authorization: Bearer <token>".
+func (s *Server) checkAuth(r *http.Request) *apiError {
+	s.mu.Lock()
+	want, anonymous := s.acceptedToken, s.allowAnonymous
+	s.mu.Unlock()
+
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" && anonymous {
+		return nil
+	}
+	scheme, tok, _ := strings.Cut(h, " ")
+	tok = strings.TrimSpace(tok)
+	switch {
+	case h == "" || (strings.EqualFold(scheme, "Bearer") && tok == ""):
+		return &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token is empty."}
+	case !strings.EqualFold(scheme, "Bearer"), want != "" && tok != want:
+		return &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Invalid token"}
+	}
+	return nil
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError) {
+	if err := s.checkAuth(r); err != nil {
+		writeError(w, err)
+		return
+	}
+	rt, err := parseRoute(r.Method, r.URL.Path)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	// Faults come before anything that reads or changes state, so a 429
+	// never follows a committed write.
+	if err := s.takeFault(rt.op); err != nil {
+		writeError(w, err)
+		return
+	}
+	switch rt.op {
+	case opList:
+		s.handleList(w, r, rt)
+	case opCreate, opUpdate:
+		if bodyErr != nil {
+			writeError(w, bodyErr)
+			return
+		}
+		s.handleWrite(w, rt, body)
+	case opGet:
+		s.handleGet(w, rt)
+	case opDelete:
+		s.handleDelete(w, rt)
+	}
+}
+
+func (s *Server) handleWrite(w http.ResponseWriter, rt route, body []byte) {
+	obj, err := decodeObject(body)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	changes, err := validate(obj)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if rt.op == opCreate {
+		ent, err := s.create(rt.user, changes, true)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, ent)
+		return
+	}
+	ent, noContent, err := s.update(rt.user, rt.item, changes)
+	switch {
+	case err != nil:
+		writeError(w, err)
+	case noContent:
+		// The change is applied; the SDK's Patch then returns (nil, nil).
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeJSON(w, http.StatusOK, ent)
+	}
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, rt route) {
+	ent, err := s.get(rt.user, rt.item, true)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ent)
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, rt route) {
+	if err := s.remove(rt.user, rt.item); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// newGUID returns a random version-4 GUID in lower case.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,66 @@
+package personcertification
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+var errEmptyAudiences = errors.New("allowed_audiences needs at least one audience")
+
+func errUnknownAudience(names []string) error {
+	return fmt.Errorf("allowed_audiences %q holds a value Graph does not know; use any of %s",
+		names, strings.Join(Audiences, ", "))
+}
+
+// errorDiag turns a failed call into a diagnostic: the summary names the action and the
+// object, the detail says what Graph answered and what to do next.
+func errorDiag(action, userID string, err error) diag.Diagnostic {
+	summary := fmt.Sprintf("Error %s person certification", action)
+	return diag.NewErrorDiagnostic(summary, errorDetail(action, userID, err))
+}
+
+func errorDetail(action, userID string, err error) string {
+	detail := err.Error()
+	var de *graph.DecodeError
+	if errors.As(err, &de) {
+		return detail + ". The provider could not read Graph's answer; please report it with the request-id from TF_LOG=DEBUG output."
+	}
+	if hint := nextStep(action, userID, graph.StatusOf(err)); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return detail
+}
+
+func nextStep(action, userID string, status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "The access token was refused. Get a fresh token (for example `az account get-access-token --resource-type ms-graph`) " +
+			"and set it in the provider's access_token or in GRAPH_ACCESS_TOKEN."
+	case http.StatusForbidden:
+		perm := "User.ReadWrite.All"
+		if userID == graph.Me {
+			perm = "User.ReadWrite"
+		}
+		return fmt.Sprintf("The token may not write this profile. Grant the delegated permission %s (user_id = %q) and sign in again; "+
+			"the profile API does not support application permissions, and writing another user's profile may be refused even then.", perm, userID)
+	case http.StatusNotFound:
+		if action == "creating" {
+			return fmt.Sprintf("The user %q was not found. Check that user_id is an existing user's object id or userPrincipalName, or use \"me\".", userID)
+		}
+		return "The certification or its user no longer exists."
+	case http.StatusBadRequest:
+		return "Graph rejected the request. Check the values in the configuration; the message above names the property when Graph says which."
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return "Graph kept throttling or was unavailable until the retries or the operation's timeout ran out. " +
+			"Run apply again later, or raise the timeouts block's value."
+	case 0:
+		return "No answer came from Graph. Check the endpoint, the network and any proxy (HTTPS_PROXY, NO_PROXY)."
+	}
+	return ""
+}

@@ -1,0 +1,328 @@
+package personcertification
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+// Model is the resource's Terraform value. It is never sent on the wire as is: expand
+// builds the SDK model, flatten reads it back.
+type Model struct {
+	ID                   types.String   `tfsdk:"id"`
+	UserID               types.String   `tfsdk:"user_id"`
+	AllowedAudiences     types.Set      `tfsdk:"allowed_audiences"`
+	CertificationID      types.String   `tfsdk:"certification_id"`
+	Description          types.String   `tfsdk:"description"`
+	DisplayName          types.String   `tfsdk:"display_name"`
+	IssuingAuthority     types.String   `tfsdk:"issuing_authority"`
+	IssuingCompany       types.String   `tfsdk:"issuing_company"`
+	StartDate            types.String   `tfsdk:"start_date"`
+	EndDate              types.String   `tfsdk:"end_date"`
+	IssuedDate           types.String   `tfsdk:"issued_date"`
+	ThumbnailURL         types.String   `tfsdk:"thumbnail_url"`
+	WebURL               types.String   `tfsdk:"web_url"`
+	Inference            types.Object   `tfsdk:"inference"`
+	Source               types.Object   `tfsdk:"source"`
+	CreatedDateTime      types.String   `tfsdk:"created_date_time"`
+	CreatedBy            types.Object   `tfsdk:"created_by"`
+	LastModifiedDateTime types.String   `tfsdk:"last_modified_date_time"`
+	LastModifiedBy       types.Object   `tfsdk:"last_modified_by"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+type inferenceModel struct {
+	ConfidenceScore         types.Float64 `tfsdk:"confidence_score"`
+	UserHasVerifiedAccuracy types.Bool    `tfsdk:"user_has_verified_accuracy"`
+}
+
+type sourceModel struct {
+	Type types.List `tfsdk:"type"`
+}
+
+type pc = models.PersonCertificationable
+
+// Plain string properties: schema value <-> SDK getter/setter, one line each.
+type textField struct {
+	get func(*Model) *types.String
+	set func(pc, *string)
+	sdk func(pc) *string
+}
+
+var textFields = []textField{
+	{func(m *Model) *types.String { return &m.CertificationID }, pc.SetCertificationId, pc.GetCertificationId},
+	{func(m *Model) *types.String { return &m.Description }, pc.SetDescription, pc.GetDescription},
+	{func(m *Model) *types.String { return &m.DisplayName }, pc.SetDisplayName, pc.GetDisplayName},
+	{func(m *Model) *types.String { return &m.IssuingAuthority }, pc.SetIssuingAuthority, pc.GetIssuingAuthority},
+	{func(m *Model) *types.String { return &m.IssuingCompany }, pc.SetIssuingCompany, pc.GetIssuingCompany},
+	{func(m *Model) *types.String { return &m.ThumbnailURL }, pc.SetThumbnailUrl, pc.GetThumbnailUrl},
+	{func(m *Model) *types.String { return &m.WebURL }, pc.SetWebUrl, pc.GetWebUrl},
+}
+
+// Edm.Date properties travel as serialization.DateOnly.
+type dateField struct {
+	get func(*Model) *types.String
+	set func(pc, *serialization.DateOnly)
+	sdk func(pc) *serialization.DateOnly
+}
+
+var dateFields = []dateField{
+	{func(m *Model) *types.String { return &m.StartDate }, pc.SetStartDate, pc.GetStartDate},
+	{func(m *Model) *types.String { return &m.EndDate }, pc.SetEndDate, pc.GetEndDate},
+	{func(m *Model) *types.String { return &m.IssuedDate }, pc.SetIssuedDate, pc.GetIssuedDate},
+}
+
+// expand builds the POST body: every known, non-null value is sent; nothing else.
+func expand(ctx context.Context, m *Model) (pc, diag.Diagnostics) {
+	return expandChanges(ctx, m, nil)
+}
+
+// expandChanges builds a body from plan. With a prior state it holds only what differs
+// from that state, and an explicit null (a setter called with nil) for a value the
+// configuration removed, which is how a PATCH clears a property.
+func expandChanges(ctx context.Context, plan, prior *Model) (pc, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	body := models.NewPersonCertification()
+	changed := func(v, old attr.Value) bool {
+		if v.IsUnknown() {
+			return false
+		}
+		if prior == nil {
+			return !v.IsNull()
+		}
+		return !v.Equal(old)
+	}
+	for _, f := range textFields {
+		if v := *f.get(plan); changed(v, oldString(prior, f.get)) {
+			f.set(body, v.ValueStringPointer())
+		}
+	}
+	for _, f := range dateFields {
+		v := *f.get(plan)
+		if !changed(v, oldString(prior, f.get)) {
+			continue
+		}
+		if v.IsNull() {
+			f.set(body, nil)
+			continue
+		}
+		t, err := ParseDate(v.ValueString())
+		if err != nil {
+			diags.AddError("Invalid date", err.Error())
+			continue
+		}
+		f.set(body, serialization.NewDateOnly(t))
+	}
+	if changed(plan.AllowedAudiences, oldSet(prior)) && !plan.AllowedAudiences.IsNull() {
+		var names []string
+		diags.Append(plan.AllowedAudiences.ElementsAs(ctx, &names, false)...)
+		a, err := AudiencesFromNames(names)
+		if err != nil {
+			diags.AddError("Invalid allowed_audiences", err.Error())
+		} else {
+			body.SetAllowedAudiences(&a)
+		}
+	}
+	if changed(plan.Inference, oldObject(prior, func(m *Model) types.Object { return m.Inference })) {
+		body.SetInference(expandInference(ctx, plan.Inference, &diags))
+	}
+	if changed(plan.Source, oldObject(prior, func(m *Model) types.Object { return m.Source })) {
+		body.SetSource(expandSource(ctx, plan.Source, &diags))
+	}
+	return body, diags
+}
+
+func oldString(prior *Model, get func(*Model) *types.String) attr.Value {
+	if prior == nil {
+		return types.StringNull()
+	}
+	return *get(prior)
+}
+
+func oldSet(prior *Model) attr.Value {
+	if prior == nil {
+		return types.SetNull(types.StringType)
+	}
+	return prior.AllowedAudiences
+}
+
+func oldObject(prior *Model, get func(*Model) types.Object) attr.Value {
+	if prior == nil {
+		return types.ObjectNull(nil)
+	}
+	return get(prior)
+}
+
+// expandInference returns nil for a null object. Graph replaces a complex value whole,
+// so the object is always sent complete; an unset member is simply omitted.
+func expandInference(ctx context.Context, o types.Object, diags *diag.Diagnostics) models.InferenceDataable {
+	if o.IsNull() || o.IsUnknown() {
+		return nil
+	}
+	var im inferenceModel
+	diags.Append(o.As(ctx, &im, basetypes.ObjectAsOptions{})...)
+	d := models.NewInferenceData()
+	if !im.ConfidenceScore.IsNull() && !im.ConfidenceScore.IsUnknown() {
+		d.SetConfidenceScore(im.ConfidenceScore.ValueFloat64Pointer())
+	}
+	if !im.UserHasVerifiedAccuracy.IsNull() && !im.UserHasVerifiedAccuracy.IsUnknown() {
+		d.SetUserHasVerifiedAccuracy(im.UserHasVerifiedAccuracy.ValueBoolPointer())
+	}
+	return d
+}
+
+// expandSource never calls SetTypeEscaped(nil): the SDK would write the store key
+// "typeEscaped": null, a property Graph does not know.
+func expandSource(ctx context.Context, o types.Object, diags *diag.Diagnostics) models.PersonDataSourcesable {
+	if o.IsNull() || o.IsUnknown() {
+		return nil
+	}
+	var sm sourceModel
+	diags.Append(o.As(ctx, &sm, basetypes.ObjectAsOptions{})...)
+	var kinds []string
+	diags.Append(sm.Type.ElementsAs(ctx, &kinds, false)...)
+	s := models.NewPersonDataSources()
+	if kinds == nil {
+		kinds = []string{}
+	}
+	s.SetTypeEscaped(kinds)
+	return s
+}
+
+// AudiencesFromNames turns names into Graph's flags value.
+func AudiencesFromNames(names []string) (models.AllowedAudiences, error) {
+	if len(names) == 0 {
+		return 0, errEmptyAudiences
+	}
+	v, err := models.ParseAllowedAudiences(strings.Join(names, ","))
+	if err != nil || v == nil {
+		return 0, errUnknownAudience(names)
+	}
+	return *v.(*models.AllowedAudiences), nil
+}
+
+// AudienceNames lists a flags value's names in Graph's bit order.
+func AudienceNames(a models.AllowedAudiences) []string {
+	if a == 0 {
+		return nil
+	}
+	return strings.Split(a.String(), ",")
+}
+
+// flatten writes everything Graph returned into m, so Read shows drift in every field.
+// user_id and timeouts are the caller's; an unreadable audience keeps the prior value.
+func flatten(ctx context.Context, c *graph.Certification, m *Model) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringPointerValue(c.GetId())
+	for _, f := range textFields {
+		*f.get(m) = types.StringPointerValue(f.sdk(c))
+	}
+	for _, f := range dateFields {
+		if d := f.sdk(c); d != nil {
+			*f.get(m) = types.StringValue(d.String())
+		} else {
+			*f.get(m) = types.StringNull()
+		}
+	}
+	switch a := c.GetAllowedAudiences(); {
+	case a != nil:
+		names := AudienceNames(*a)
+		sort.Strings(names)
+		v, d := types.SetValueFrom(ctx, types.StringType, names)
+		diags.Append(d...)
+		m.AllowedAudiences = v
+	case c.AudiencesUnreadable:
+		diags.AddWarning("Unreadable allowed_audiences from Graph",
+			"Graph returned an allowedAudiences value the SDK cannot read (an unknown name or a number). "+
+				"The last known value is kept in state; re-apply to set it again.")
+		if m.AllowedAudiences.IsUnknown() {
+			m.AllowedAudiences = types.SetNull(types.StringType)
+		}
+	default:
+		m.AllowedAudiences = types.SetNull(types.StringType)
+	}
+	m.Inference = flattenInference(c.GetInference(), &diags)
+	m.Source = flattenSource(ctx, c.GetSource(), &diags)
+	m.CreatedDateTime = timeValue(c.GetCreatedDateTime())
+	m.LastModifiedDateTime = timeValue(c.GetLastModifiedDateTime())
+	m.CreatedBy = flattenIdentitySet(c.GetCreatedBy(), &diags)
+	m.LastModifiedBy = flattenIdentitySet(c.GetLastModifiedBy(), &diags)
+	return diags
+}
+
+func timeValue(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+}
+
+func flattenInference(d models.InferenceDataable, diags *diag.Diagnostics) types.Object {
+	if d == nil {
+		return types.ObjectNull(inferenceAttrTypes)
+	}
+	v, dd := types.ObjectValue(inferenceAttrTypes, map[string]attr.Value{
+		"confidence_score":           types.Float64PointerValue(d.GetConfidenceScore()),
+		"user_has_verified_accuracy": types.BoolPointerValue(d.GetUserHasVerifiedAccuracy()),
+	})
+	diags.Append(dd...)
+	return v
+}
+
+func flattenSource(ctx context.Context, s models.PersonDataSourcesable, diags *diag.Diagnostics) types.Object {
+	if s == nil || s.GetTypeEscaped() == nil {
+		return types.ObjectNull(sourceAttrTypes)
+	}
+	list, dd := types.ListValueFrom(ctx, types.StringType, s.GetTypeEscaped())
+	diags.Append(dd...)
+	v, dd := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{"type": list})
+	diags.Append(dd...)
+	return v
+}
+
+func flattenIdentity(i models.Identityable, diags *diag.Diagnostics) types.Object {
+	if i == nil {
+		return types.ObjectNull(identityAttrTypes)
+	}
+	v, d := types.ObjectValue(identityAttrTypes, map[string]attr.Value{
+		"display_name": types.StringPointerValue(i.GetDisplayName()),
+		"id":           types.StringPointerValue(i.GetId()),
+	})
+	diags.Append(d...)
+	return v
+}
+
+func flattenIdentitySet(s models.IdentitySetable, diags *diag.Diagnostics) types.Object {
+	if s == nil {
+		return types.ObjectNull(identitySetAttrTypes)
+	}
+	v, d := types.ObjectValue(identitySetAttrTypes, map[string]attr.Value{
+		"application": flattenIdentity(s.GetApplication(), diags),
+		"device":      flattenIdentity(s.GetDevice(), diags),
+		"user":        flattenIdentity(s.GetUser(), diags),
+	})
+	diags.Append(d...)
+	return v
+}
+
+// hasChanges reports whether a body holds any property beyond what the SDK's constructor
+// sets on every model (its OData type and additional-data map).
+func hasChanges(body pc) bool {
+	for k := range body.GetBackingStore().Enumerate() {
+		if k != "odataType" && k != "additionalData" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,264 @@
+// Package personcertification is the graph_person_certification resource: schema.go
+// declares it, model.go maps it to the SDK, resource.go runs the CRUD through
+// internal/graph.
+package personcertification
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*Resource)(nil)
+	_ resource.ResourceWithImportState      = (*Resource)(nil)
+	_ resource.ResourceWithConfigValidators = (*Resource)(nil)
+)
+
+const (
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 2 * time.Minute
+	defaultUpdateTimeout = 5 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+
+	// consistencyWindow is how long after a create a 404 is taken for replication lag
+	// rather than a delete, until a read has seen the object once. Graph documents no
+	// figure; reads settle in seconds. A real delete inside the window costs at most this.
+	consistencyWindow = 30 * time.Second
+	privateCreatedKey = "created"
+)
+
+// Resource is graph_person_certification.
+type Resource struct {
+	client *graph.Client
+}
+
+// NewResource is the provider's factory for the resource.
+func NewResource() resource.Resource { return &Resource{} }
+
+func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_person_certification"
+}
+
+func (r *Resource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = Schema(ctx)
+}
+
+func (r *Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{datesInOrder{}}
+}
+
+func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	c, ok := req.ProviderData.(*graph.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *graph.Client, got %T; please report this bug", req.ProviderData))
+		return
+	}
+	r.client = c
+}
+
+func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan Model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body, d := expand(ctx, &plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	user := plan.UserID.ValueString()
+	created, err := r.client.CreateCertification(ctx, user, body)
+	if err != nil {
+		var de *graph.DecodeError
+		if errors.As(err, &de) && de.ID != "" {
+			// Graph created it but its answer could not be read: keep the id so Terraform
+			// tracks (and taints) the object instead of orphaning it.
+			plan.ID = types.StringValue(de.ID)
+			unknownToNull(&plan)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		}
+		resp.Diagnostics.Append(errorDiag("creating", user, err))
+		return
+	}
+	resp.Diagnostics.Append(flatten(ctx, created, &plan)...)
+	unknownToNull(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	stamp, _ := json.Marshal(time.Now().UTC())
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
+	tflog.Trace(ctx, "created person certification", map[string]interface{}{"id": plan.ID.ValueString()})
+}
+
+func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state Model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	user, id := state.UserID.ValueString(), state.ID.ValueString()
+	got, err := r.client.GetCertification(ctx, user, id)
+	if graph.IsNotFound(err) {
+		if since, ok := r.createdAgo(ctx, req); ok && since < consistencyWindow {
+			got, err = r.awaitVisible(ctx, user, id, consistencyWindow-since)
+		}
+	}
+	if graph.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Person certification not found",
+			fmt.Sprintf("Certification %q of user %q no longer exists in Graph; it was removed from the state and will be planned for creation.", id, user))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(errorDiag("reading", user, err))
+		return
+	}
+	resp.Diagnostics.Append(flatten(ctx, got, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// Seen once: from now on a 404 means deleted.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
+}
+
+// createdAgo reads the creation stamp that Create left in private state.
+func (r *Resource) createdAgo(ctx context.Context, req resource.ReadRequest) (time.Duration, bool) {
+	raw, d := req.Private.GetKey(ctx, privateCreatedKey)
+	if d.HasError() || len(raw) == 0 {
+		return 0, false
+	}
+	var t time.Time
+	if json.Unmarshal(raw, &t) != nil {
+		return 0, false
+	}
+	return time.Since(t), true
+}
+
+// awaitVisible polls a just-created certification through Graph's replication lag.
+func (r *Resource) awaitVisible(ctx context.Context, user, id string, window time.Duration) (*graph.Certification, error) {
+	deadline := time.Now().Add(window)
+	wait := 250 * time.Millisecond
+	for {
+		tflog.Debug(ctx, "certification not visible yet after create; polling", map[string]interface{}{"id": id, "wait": wait.String()})
+		if !sleep(ctx, wait) {
+			return nil, ctx.Err()
+		}
+		got, err := r.client.GetCertification(ctx, user, id)
+		if !graph.IsNotFound(err) || time.Now().After(deadline) {
+			return got, err
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state Model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body, d := expandChanges(ctx, &plan, &state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !hasChanges(body) {
+		// Only Terraform-side settings (timeouts) changed: nothing to send.
+		plan.LastModifiedDateTime, plan.LastModifiedBy = state.LastModifiedDateTime, state.LastModifiedBy
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	user, id := state.UserID.ValueString(), state.ID.ValueString()
+	updated, err := r.client.UpdateCertification(ctx, user, id, body)
+	if err != nil {
+		resp.Diagnostics.Append(errorDiag("updating", user, err))
+		return
+	}
+	resp.Diagnostics.Append(flatten(ctx, updated, &plan)...)
+	unknownToNull(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state Model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	user := state.UserID.ValueString()
+	err := r.client.DeleteCertification(ctx, user, state.ID.ValueString())
+	if err != nil && !graph.IsNotFound(err) {
+		resp.Diagnostics.Append(errorDiag("deleting", user, err))
+	}
+}
+
+func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	user, id, err := ParseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// unknownToNull settles computed values Graph did not return, so no unknown is ever
+// written to state.
+func unknownToNull(m *Model) {
+	if m.AllowedAudiences.IsUnknown() {
+		m.AllowedAudiences = types.SetNull(types.StringType)
+	}
+	for _, s := range []*types.String{&m.ID, &m.CreatedDateTime, &m.LastModifiedDateTime} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	if m.CreatedBy.IsUnknown() {
+		m.CreatedBy = types.ObjectNull(identitySetAttrTypes)
+	}
+	if m.LastModifiedBy.IsUnknown() {
+		m.LastModifiedBy = types.ObjectNull(identitySetAttrTypes)
+	}
+}

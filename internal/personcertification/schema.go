@@ -1,0 +1,188 @@
+package personcertification
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Audiences are the allowedAudiences flag names a user may set, in Graph's bit order.
+// unknownFutureValue is Graph's evolvability sentinel and not a choice.
+var Audiences = []string{"me", "family", "contacts", "groupMembers", "organization", "federatedOrganizations", "everyone"}
+
+// Nested object types, declared once.
+var (
+	identityAttrTypes    = map[string]attr.Type{"display_name": types.StringType, "id": types.StringType}
+	identityType         = types.ObjectType{AttrTypes: identityAttrTypes}
+	identitySetAttrTypes = map[string]attr.Type{"application": identityType, "device": identityType, "user": identityType}
+	inferenceAttrTypes   = map[string]attr.Type{"confidence_score": types.Float64Type, "user_has_verified_accuracy": types.BoolType}
+	sourceAttrTypes      = map[string]attr.Type{"type": types.ListType{ElemType: types.StringType}}
+)
+
+// textValidators apply to every free-text attribute: Graph stores an empty string as a
+// value nobody can see or clear, so it is refused at plan time.
+func textValidators(maxLen int) []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, maxLen), notBlank()}
+}
+
+func optionalText(desc string, maxLen int) schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: textValidators(maxLen)}
+}
+
+func dateAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: desc + " A calendar date, `YYYY-MM-DD`.",
+		Validators:          []validator.String{calendarDate()},
+	}
+}
+
+func urlAttribute(desc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: desc + " An absolute `http` or `https` URL.",
+		Validators:          []validator.String{httpURL()},
+	}
+}
+
+func identitySetAttribute(desc string) schema.SingleNestedAttribute {
+	identity := func(who string) schema.SingleNestedAttribute {
+		return schema.SingleNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The " + who + ", when Graph names one.",
+			Attributes: map[string]schema.Attribute{
+				"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "Display name."},
+				"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Object id."},
+			},
+		}
+	}
+	return schema.SingleNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: desc,
+		Attributes: map[string]schema.Attribute{
+			"application": identity("application"),
+			"device":      identity("device"),
+			"user":        identity("user"),
+		},
+	}
+}
+
+// Schema is the resource schema. Field journey: here -> model.go (expand/flatten) ->
+// internal/graph (SDK, wire) -> internal/mockgraph.
+func Schema(ctx context.Context) schema.Schema {
+	const maxText = 1000 // generous; Graph publishes no limit, this catches runaway values
+	return schema.Schema{
+		MarkdownDescription: "A certification in a person's Microsoft Graph profile " +
+			"([personCertification](https://learn.microsoft.com/graph/api/resources/personcertification?view=graph-rest-beta), beta API).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The certification's id, set by Graph.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_id": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Whose profile holds the certification: a user's object id, a userPrincipalName, " +
+					"or `me` for the signed-in user. Changing it replaces the certification.",
+				Validators:    []validator.String{userID()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"allowed_audiences": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				MarkdownDescription: "Who can see the certification: any of " + quoteList(Audiences) +
+					". Graph defaults it to `organization`; order never matters. Removing the attribute leaves Graph's value as it is.",
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(Audiences...)),
+				},
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"certification_id": optionalText("The referenceable identifier of the certification, for example a credential number.", maxText),
+			"description":      optionalText("Description of the certification.", maxText),
+			"display_name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Title of the certification.",
+				Validators:          textValidators(maxText),
+			},
+			"issuing_authority": optionalText("The authority that granted the certification.", maxText),
+			"issuing_company":   optionalText("The company that granted the certification.", maxText),
+			"start_date":        dateAttribute("The date the certification became valid."),
+			"end_date":          dateAttribute("The date the certification expires; not before `start_date`."),
+			"issued_date":       dateAttribute("The date the certification was issued."),
+			"thumbnail_url":     urlAttribute("A thumbnail image of the certification."),
+			"web_url":           urlAttribute("A page about the certification."),
+			"inference": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Inference detail, when the certification was inferred by the creating or modifying application.",
+				Attributes: map[string]schema.Attribute{
+					"confidence_score": schema.Float64Attribute{
+						Optional:            true,
+						MarkdownDescription: "Confidence of the inference.",
+					},
+					"user_has_verified_accuracy": schema.BoolAttribute{
+						Optional:            true,
+						MarkdownDescription: "Whether the user has verified the inferred value.",
+					},
+				},
+			},
+			"source": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Where the values came from, when synced from another service.",
+				Attributes: map[string]schema.Attribute{
+					"type": schema.ListAttribute{
+						ElementType:         types.StringType,
+						Required:            true,
+						MarkdownDescription: "The source types, for example `[\"User\"]`.",
+						Validators: []validator.List{
+							listvalidator.SizeAtLeast(1),
+							listvalidator.ValueStringsAre(textValidators(200)...),
+						},
+					},
+				},
+			},
+			"created_date_time": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the certification was created (RFC 3339).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_by": func() schema.SingleNestedAttribute {
+				a := identitySetAttribute("Who created the certification.")
+				a.PlanModifiers = []planmodifier.Object{objectplanmodifier.UseStateForUnknown()}
+				return a
+			}(),
+			// No plan modifier: the framework marks these unknown exactly when an update is planned.
+			"last_modified_date_time": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the certification was last changed (RFC 3339).",
+			},
+			"last_modified_by": identitySetAttribute("Who last changed the certification."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func quoteList(v []string) string {
+	s := ""
+	for i, x := range v {
+		if i > 0 {
+			s += ", "
+		}
+		s += "`" + x + "`"
+	}
+	return s
+}

@@ -1,0 +1,100 @@
+// Package provider is the graph provider: its configuration, the credential it resolves,
+// and the one Graph client every resource shares.
+package provider
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
+)
+
+var _ provider.Provider = (*Provider)(nil)
+
+// Environment variables that stand in for configuration values.
+const (
+	EnvEndpoint    = "GRAPH_ENDPOINT"
+	EnvAccessToken = "GRAPH_ACCESS_TOKEN"
+)
+
+// Provider is the graph provider.
+type Provider struct {
+	version string
+	// getenv reads the environment; tests swap it instead of touching the process.
+	getenv func(string) string
+}
+
+// Model is the provider block.
+type Model struct {
+	Endpoint    types.String `tfsdk:"endpoint"`
+	AccessToken types.String `tfsdk:"access_token"`
+}
+
+// New returns the provider factory for a given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &Provider{version: version, getenv: os.Getenv} }
+}
+
+func (p *Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "graph"
+	resp.Version = p.version
+}
+
+func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages people's profile certifications in Microsoft Graph (beta `personCertification`).",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The Graph root URL; requests go to `{endpoint}/beta/...`. Defaults to `GRAPH_ENDPOINT`, then `" +
+					graph.DefaultEndpoint + "`. Must be an absolute http(s) URL. The access token is sent only to this host.",
+				Validators: []validator.String{endpointValidator{}},
+			},
+			"access_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "A bearer token for Microsoft Graph obtained elsewhere, for example with " +
+					"`az account get-access-token --resource-type ms-graph`. Defaults to `GRAPH_ACCESS_TOKEN`.",
+			},
+		},
+	}
+}
+
+func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg Model
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings, diags := resolve(cfg, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "access_token", "token", "Authorization")
+	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the graph provider", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "graph provider configured", map[string]interface{}{"base_url": client.BaseURL(), "credential": settings.credentialName})
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+func (p *Provider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{personcertification.NewResource}
+}
+
+func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
