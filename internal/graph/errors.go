@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is a failed Graph call: what was attempted and what Graph said.
@@ -89,14 +90,19 @@ func newError(op string, ex *exchange, cause error) *Error {
 		e.RequestID = firstNonEmpty(e.RequestID, env.Error.InnerError.RequestID)
 		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, env.Error.InnerError.ClientRequestID)
 	} else if len(body) > 0 {
-		e.Message = truncate(strings.TrimSpace(string(body)), 300)
+		// Diagnostics travel over protobuf, which refuses invalid UTF-8 in strings.
+		e.Message = truncate(strings.ToValidUTF8(strings.TrimSpace(string(body)), "\uFFFD"), 300)
 	}
 	return e
 }
 
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -100,7 +100,13 @@ func (h *retryHandler) delay(retryAfter string, attempt int) time.Duration {
 	var d time.Duration
 	if v := strings.TrimSpace(retryAfter); v != "" {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-			d = time.Duration(secs * float64(time.Second))
+			// Compared before converting: a huge value (or "Inf") overflows Duration to a
+			// negative wait, which would retry at once instead of waiting MaxDelay.
+			if secs >= p.MaxDelay.Seconds() {
+				d = p.MaxDelay
+			} else {
+				d = time.Duration(secs * float64(time.Second))
+			}
 		} else if at, err := http.ParseTime(v); err == nil {
 			d = max(at.Sub(h.now()), 0)
 		} else {

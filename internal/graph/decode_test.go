@@ -1,0 +1,191 @@
+package graph
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+)
+
+// docsExample is the personCertification example of graph-api.md §5, with real dates in
+// place of the "Date" placeholders.
+const docsExample = `{
+  "@odata.context": "https://graph.microsoft.com/beta/$metadata#users('db789417-4ccb-41d1-a0a9-47b01a09ea49')/profile/certifications/$entity",
+  "id": "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f",
+  "allowedAudiences": "organization",
+  "inference": null,
+  "createdDateTime": "2020-07-06T06:34:12.2294868Z",
+  "createdBy": {"application": null, "device": null,
+    "user": {"displayName": "Innocenty Popov", "id": "db789417-4ccb-41d1-a0a9-47b01a09ea49"}},
+  "lastModifiedDateTime": "2020-07-07T06:34:12.2294868Z",
+  "lastModifiedBy": {"application": null, "device": null,
+    "user": {"displayName": "Innocenty Popov", "id": "db789417-4ccb-41d1-a0a9-47b01a09ea49"}},
+  "source": null,
+  "certificationId": "KB-1235466333663322",
+  "description": "Blackbelt in Marketing - Brand Management",
+  "displayName": "Marketing Blackbelt - Brand Management",
+  "endDate": "2027-01-14",
+  "issuedDate": "2024-01-10",
+  "issuingAuthority": "International Academy of Marketing Excellence",
+  "issuingCompany": "International Academy of Marketing Excellence",
+  "startDate": "2024-01-15",
+  "thumbnailUrl": "https://iame.io/dfhdfdfd334.jpg",
+  "webUrl": "https://www.iame.io/blackbelt"
+}`
+
+func str(p *string) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return *p
+}
+
+func TestDecodeCertification_docsExample(t *testing.T) {
+	c, err := decodeCertification([]byte(docsExample))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if c.AudiencesUnreadable {
+		t.Error("AudiencesUnreadable set for a readable value")
+	}
+	fields := []struct {
+		name      string
+		got, want string
+	}{
+		{"id", str(c.GetId()), "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"},
+		{"certificationId", str(c.GetCertificationId()), "KB-1235466333663322"},
+		{"description", str(c.GetDescription()), "Blackbelt in Marketing - Brand Management"},
+		{"displayName", str(c.GetDisplayName()), "Marketing Blackbelt - Brand Management"},
+		{"issuingAuthority", str(c.GetIssuingAuthority()), "International Academy of Marketing Excellence"},
+		{"issuingCompany", str(c.GetIssuingCompany()), "International Academy of Marketing Excellence"},
+		{"thumbnailUrl", str(c.GetThumbnailUrl()), "https://iame.io/dfhdfdfd334.jpg"},
+		{"webUrl", str(c.GetWebUrl()), "https://www.iame.io/blackbelt"},
+		{"startDate", c.GetStartDate().String(), "2024-01-15"},
+		{"endDate", c.GetEndDate().String(), "2027-01-14"},
+		{"issuedDate", c.GetIssuedDate().String(), "2024-01-10"},
+		{"createdBy.user.displayName", str(c.GetCreatedBy().GetUser().GetDisplayName()), "Innocenty Popov"},
+		{"createdBy.user.id", str(c.GetCreatedBy().GetUser().GetId()), "db789417-4ccb-41d1-a0a9-47b01a09ea49"},
+		{"lastModifiedBy.user.id", str(c.GetLastModifiedBy().GetUser().GetId()), "db789417-4ccb-41d1-a0a9-47b01a09ea49"},
+	}
+	for _, s := range fields {
+		if s.got != s.want {
+			t.Errorf("%s = %q, want %q", s.name, s.got, s.want)
+		}
+	}
+	if a := c.GetAllowedAudiences(); a == nil || *a != models.ORGANIZATION_ALLOWEDAUDIENCES {
+		t.Errorf("allowedAudiences = %v, want organization", a)
+	}
+	if c.GetInference() != nil || c.GetSource() != nil {
+		t.Errorf("inference/source = %v/%v, want nil", c.GetInference(), c.GetSource())
+	}
+	if c.GetCreatedBy().GetApplication() != nil || c.GetCreatedBy().GetDevice() != nil {
+		t.Error("createdBy application/device should be nil")
+	}
+	wantCreated := time.Date(2020, 7, 6, 6, 34, 12, 229486800, time.UTC)
+	if got := c.GetCreatedDateTime(); got == nil || !got.Equal(wantCreated) {
+		t.Errorf("createdDateTime = %v, want %v", got, wantCreated)
+	}
+	if got := c.GetLastModifiedDateTime(); got == nil || !got.Equal(wantCreated.Add(24*time.Hour)) {
+		t.Errorf("lastModifiedDateTime = %v", got)
+	}
+}
+
+func TestDecodeCertification_nestedValues(t *testing.T) {
+	c, err := decodeCertification([]byte(`{"id":"x","inference":{"confidenceScore":0.87,"userHasVerifiedAccuracy":true},
+		"source":{"type":["User","LinkedIn"]}}`))
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	inf := c.GetInference()
+	if inf == nil || inf.GetConfidenceScore() == nil || *inf.GetConfidenceScore() != 0.87 ||
+		inf.GetUserHasVerifiedAccuracy() == nil || !*inf.GetUserHasVerifiedAccuracy() {
+		t.Errorf("inference = %+v", inf)
+	}
+	if src := c.GetSource(); src == nil || strings.Join(src.GetTypeEscaped(), ",") != "User,LinkedIn" {
+		t.Errorf("source = %+v", src)
+	}
+}
+
+func TestDecodeCertification_audiences(t *testing.T) {
+	tests := []struct {
+		name       string
+		json       string // the allowedAudiences member, or "" for none
+		want       string // names, "" = nil
+		unreadable bool
+	}{
+		{"names", `"allowedAudiences":"organization,everyone"`, "organization,everyone", false},
+		{"names out of bit order", `"allowedAudiences":"everyone,me"`, "me,everyone", false},
+		{"numeric organization", `"allowedAudiences":"16"`, "organization", false},
+		{"numeric organization and everyone", `"allowedAudiences":"80"`, "organization,everyone", false},
+		{"numeric me", `"allowedAudiences":"1"`, "me", false},
+		{"numeric zero", `"allowedAudiences":"0"`, "", true},
+		{"numeric too large", `"allowedAudiences":"256"`, "", true},
+		{"negative", `"allowedAudiences":"-16"`, "", true},
+		{"unknown token", `"allowedAudiences":"Organization"`, "", true},
+		{"one unknown among known", `"allowedAudiences":"organization,world"`, "", true},
+		{"empty string", `"allowedAudiences":""`, "", true},
+		{"null", `"allowedAudiences":null`, "", false},
+		{"absent", ``, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"id":"x"`
+			if tt.json != "" {
+				body += "," + tt.json
+			}
+			body += "}"
+			c, err := decodeCertification([]byte(body))
+			if err != nil {
+				t.Fatalf("decode %s: %v", body, err)
+			}
+			got := ""
+			if a := c.GetAllowedAudiences(); a != nil {
+				got = a.String()
+			}
+			if got != tt.want {
+				t.Errorf("allowedAudiences = %q, want %q", got, tt.want)
+			}
+			if c.AudiencesUnreadable != tt.unreadable {
+				t.Errorf("AudiencesUnreadable = %v, want %v", c.AudiencesUnreadable, tt.unreadable)
+			}
+		})
+	}
+}
+
+func TestDecodeCertification_errors(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		wantID string
+	}{
+		{"placeholder date keeps the id", `{"id":"0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f","displayName":"x","endDate":"Date"}`, "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"},
+		{"date with time keeps the id", `{"id":"abc","startDate":"2024-01-15T00:00:00Z"}`, "abc"},
+		{"scalar source keeps the id", `{"id":"abc","source":{"type":"User"}}`, "abc"},
+		{"bad date without id", `{"endDate":"Date"}`, ""},
+		{"not JSON", `<html>502 Bad Gateway</html>`, ""},
+		{"truncated JSON", `{"id":"abc","displayName":"x"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := decodeCertification([]byte(tt.body))
+			if err == nil {
+				t.Fatalf("decoded %s without error: %+v", tt.body, c)
+			}
+			if c != nil {
+				t.Error("a certification was returned along with the error")
+			}
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("err = %T %v, want *DecodeError", err, err)
+			}
+			if de.ID != tt.wantID {
+				t.Errorf("ID = %q, want %q", de.ID, tt.wantID)
+			}
+			if de.Err == nil || !strings.Contains(err.Error(), "could not be read") {
+				t.Errorf("error %q lacks its cause or wording", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,137 @@
+package personcertification
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+func TestErrorDiag(t *testing.T) {
+	const (
+		reqID    = "7e1f3a52-0000-4000-8000-000000000001"
+		clientID = "7e1f3a52-0000-4000-8000-000000000002"
+	)
+	graphErr := func(status int, code, msg string) *graph.Error {
+		return &graph.Error{Status: status, Code: code, Message: msg, RequestID: reqID, ClientRequestID: clientID, Attempts: 1}
+	}
+	tests := []struct {
+		name        string
+		action      string
+		user        string
+		err         error
+		wantSummary string
+		want        []string // pieces of the detail
+		notWant     []string
+	}{
+		{
+			name: "401", action: "reading", user: "me",
+			err:         graphErr(401, "InvalidAuthenticationToken", "Access token has expired."),
+			wantSummary: "Error reading person certification",
+			want: []string{"401", "InvalidAuthenticationToken", "Access token has expired.", reqID, clientID,
+				"access token was refused", "GRAPH_ACCESS_TOKEN", "access_token"},
+		},
+		{
+			name: "403 on me wants User.ReadWrite", action: "creating", user: "me",
+			err:         graphErr(403, "ErrorAccessDeniedForRole", "Exception of type 'X' was thrown."),
+			wantSummary: "Error creating person certification",
+			want:        []string{"403", "ErrorAccessDeniedForRole", reqID, "User.ReadWrite ", `user_id = "me"`, "application permissions"},
+			notWant:     []string{"User.ReadWrite.All"},
+		},
+		{
+			name: "403 on another user wants User.ReadWrite.All", action: "updating", user: "megan.bowen@contoso.example",
+			err:         graphErr(403, "ErrorAccessDeniedForRole", ""),
+			wantSummary: "Error updating person certification",
+			want:        []string{"403", "User.ReadWrite.All", `user_id = "megan.bowen@contoso.example"`, reqID},
+		},
+		{
+			name: "404 on create means the user", action: "creating", user: "nobody@contoso.example",
+			err:         graphErr(404, "Request_ResourceNotFound", "Resource 'nobody@contoso.example' does not exist."),
+			wantSummary: "Error creating person certification",
+			want:        []string{"404", `The user "nobody@contoso.example" was not found`, `"me"`, reqID},
+			notWant:     []string{"no longer exists"},
+		},
+		{
+			name: "404 on read means the object", action: "reading", user: "me",
+			err:         graphErr(404, "itemNotFound", "The requested resource 'x' does not exist."),
+			wantSummary: "Error reading person certification",
+			want:        []string{"404", "itemNotFound", "no longer exists", reqID},
+			notWant:     []string{"was not found"},
+		},
+		{
+			name: "400", action: "creating", user: "me",
+			err:         graphErr(400, "BadRequest", "Cannot convert the literal 'Date' to the expected type 'Edm.Date'."),
+			wantSummary: "Error creating person certification",
+			want:        []string{"400", "Edm.Date", "Graph rejected the request", reqID},
+		},
+		{
+			name: "429", action: "creating", user: "me",
+			err:         &graph.Error{Status: 429, Code: "TooManyRequests", RequestID: reqID, Attempts: 9},
+			wantSummary: "Error creating person certification",
+			want:        []string{"429", "TooManyRequests", "after 9 attempts", "throttling", "timeouts", reqID},
+		},
+		{
+			name: "503", action: "deleting", user: "me",
+			err:         graphErr(503, "ServiceUnavailable", "The service is temporarily unavailable."),
+			wantSummary: "Error deleting person certification",
+			want:        []string{"503", "ServiceUnavailable", "unavailable", "Run apply again later", reqID},
+		},
+		{
+			name: "504", action: "reading", user: "me",
+			err:         graphErr(504, "", ""),
+			wantSummary: "Error reading person certification",
+			want:        []string{"504", "Run apply again later"},
+		},
+		{
+			name: "transport failure", action: "creating", user: "me",
+			err:         &graph.Error{Op: "create", Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")},
+			wantSummary: "Error creating person certification",
+			want:        []string{"connection refused", "No answer came from Graph", "HTTPS_PROXY"},
+		},
+		{
+			name: "wrapped graph error keeps its hint", action: "reading", user: "me",
+			err:         fmt.Errorf("reading: %w", graphErr(401, "InvalidAuthenticationToken", "")),
+			wantSummary: "Error reading person certification",
+			want:        []string{"401", "access token was refused"},
+		},
+		{
+			name: "decode error", action: "creating", user: "me",
+			err:         &graph.DecodeError{ID: "abc", Err: errors.New(`parsing time "Date"`)},
+			wantSummary: "Error creating person certification",
+			want:        []string{"could not be read by the SDK", `parsing time "Date"`, "could not read Graph's answer", "request-id", "TF_LOG=DEBUG"},
+			notWant:     []string{"No answer came from Graph"},
+		},
+		{
+			name: "unlisted status has no hint", action: "reading", user: "me",
+			err:         graphErr(500, "UnknownError", "boom"),
+			wantSummary: "Error reading person certification",
+			want:        []string{"500", "UnknownError", "boom", reqID},
+			notWant:     []string{"\n\n"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := errorDiag(tt.action, tt.user, tt.err)
+			if d.Severity() != diag.SeverityError {
+				t.Errorf("severity = %v, want error", d.Severity())
+			}
+			if d.Summary() != tt.wantSummary {
+				t.Errorf("summary = %q, want %q", d.Summary(), tt.wantSummary)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(d.Detail(), w) {
+					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
+				}
+			}
+			for _, nw := range tt.notWant {
+				if strings.Contains(d.Detail(), nw) {
+					t.Errorf("detail contains %q:\n%s", nw, d.Detail())
+				}
+			}
+		})
+	}
+}
