@@ -53,7 +53,11 @@ type Client struct {
 func ValidateEndpoint(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL: %v", s, err)
+		return fmt.Errorf("the endpoint is not a URL; use an absolute URL such as %s", DefaultEndpoint)
+	}
+	if u.User != nil {
+		// Never echo credentials embedded in a URL.
+		return fmt.Errorf("%q must not carry user info; give credentials through the provider's credential settings", u.Redacted())
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return fmt.Errorf("%q must be an absolute http(s) URL, for example %s", s, DefaultEndpoint)
@@ -61,7 +65,7 @@ func ValidateEndpoint(s string) error {
 	if u.Host == "" || u.Hostname() == "" {
 		return fmt.Errorf("%q has no host; use an absolute URL such as %s", s, DefaultEndpoint)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+	if u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("%q must not carry a query, fragment or user info", s)
 	}
 	return nil

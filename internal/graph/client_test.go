@@ -564,3 +564,51 @@ func mustDate(t *testing.T, s string) *serialization.DateOnly {
 	}
 	return d
 }
+
+func TestValidateEndpointNeverEchoesCredentials(t *testing.T) {
+	err := graph.ValidateEndpoint("https://alice:s3cret-pass@graph.example")
+	if err == nil {
+		t.Fatal("an endpoint with user info was accepted")
+	}
+	if strings.Contains(err.Error(), "s3cret-pass") {
+		t.Fatalf("the error echoes the password: %v", err)
+	}
+}
+
+// A failure with no HTTP answer (the server went away after a 503) reports no status:
+// the earlier 503 must not be blamed for it.
+func TestTransportFailureAfterThrottleHasNoStaleStatus(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":{"code":"ServiceUnavailable","message":"busy"}}`))
+			return
+		}
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			t.Error("no hijacker")
+			return
+		}
+		conn, _, _ := hj.Hijack()
+		_ = conn.Close()
+	}))
+	defer srv.Close()
+	c, err := graph.NewClient(graph.Config{Endpoint: srv.URL, Token: graph.StaticToken("t")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetCertification(context.Background(), graph.Me, "x")
+	if err == nil {
+		t.Fatal("a dropped connection was reported as success")
+	}
+	if st := graph.StatusOf(err); st != 0 {
+		t.Fatalf("status %d reported for a failure with no answer: %v", st, err)
+	}
+	if calls < 2 {
+		t.Fatalf("%d calls; the 503 was not retried", calls)
+	}
+}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,6 +45,9 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
+	if e.Status > 0 && e.Err != nil {
+		fmt.Fprintf(&b, "; then %v", e.Err)
+	}
 	return b.String()
 }
 
@@ -73,6 +77,10 @@ func newError(op string, ex *exchange, cause error) *Error {
 		e.Status = 0
 		e.Err = cause
 		return e
+	}
+	if errors.Is(cause, context.DeadlineExceeded) || errors.Is(cause, context.Canceled) {
+		// Graph's last answer explains the failure; the cause says why no retry followed.
+		e.Err = cause
 	}
 	var env struct {
 		Error struct {

@@ -49,15 +49,22 @@ func (exchangeRecorder) Intercept(pipeline khttp.Pipeline, idx int, req *http.Re
 	ctx := req.Context()
 	start := time.Now()
 	resp, err := pipeline.Next(req, idx)
+	ex, _ := ctx.Value(exchangeKey{}).(*exchange)
 	fields := map[string]interface{}{
 		"method":      req.Method,
 		"path":        req.URL.Path,
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
-	ex, _ := ctx.Value(exchangeKey{}).(*exchange)
 	if err != nil {
 		fields["error"] = err.Error()
 		tflog.Debug(ctx, "graph request failed", fields)
+		if ex != nil {
+			// No answer this time: an earlier attempt's status must not explain this failure.
+			ex.mu.Lock()
+			ex.attempts++
+			ex.status, ex.requestID, ex.body = 0, "", nil
+			ex.mu.Unlock()
+		}
 		return nil, err
 	}
 	fields["status"] = resp.StatusCode

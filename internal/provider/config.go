@@ -42,6 +42,11 @@ func resolve(cfg Model, getenv func(string) string) (settings, diag.Diagnostics)
 			fmt.Sprintf("%s (from %s).", err, source(cfg.Endpoint, EnvEndpoint)))
 		return s, diags
 	}
+	if cfg.Endpoint.IsUnknown() {
+		diags.AddAttributeError(path.Root("endpoint"), "Unknown endpoint",
+			"endpoint depends on a value known only after apply; the provider needs it to plan. Set it from a variable or GRAPH_ENDPOINT.")
+		return s, diags
+	}
 	if cfg.AccessToken.IsUnknown() {
 		diags.AddAttributeError(path.Root("access_token"), "Unknown access_token",
 			"access_token depends on a value known only after apply; the provider needs it to plan. Set it from a variable or GRAPH_ACCESS_TOKEN.")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -60,8 +61,9 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 				Validators: []validator.String{endpointValidator{}},
 			},
 			"access_token": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "A bearer token for Microsoft Graph obtained elsewhere, for example with " +
 					"`az account get-access-token --resource-type ms-graph`. Defaults to `GRAPH_ACCESS_TOKEN`.",
 			},
