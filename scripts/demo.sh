@@ -2,7 +2,10 @@
 # make demo: build the provider, start the bundled Graph mock on loopback, apply
 # examples/demo with a throwaway dev_overrides CLI config, show what Graph recorded,
 # destroy, and clean up.
+# make demo-hr (scripts/demo.sh hr): the same for examples/hr-onboarding, with the mock
+# pre-seeded with certifications that already exist, and a row removed from the CSV.
 set -euo pipefail
+SCENARIO=${1:-main}
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 TOOLS="$ROOT/.tools"
@@ -21,7 +24,9 @@ cleanup() {
 trap cleanup EXIT
 
 TOKEN="demo-token-$RANDOM$RANDOM"
-"$TOOLS/mockgraph" -listen 127.0.0.1:0 -url-file "$WORK/url" -token "$TOKEN" -quiet >"$WORK/mock.log" 2>&1 &
+SEED=()
+[ "$SCENARIO" = hr ] && SEED=(-seed examples/hr-onboarding/mock-seed.json)
+"$TOOLS/mockgraph" -listen 127.0.0.1:0 -url-file "$WORK/url" -token "$TOKEN" -quiet "${SEED[@]}" >"$WORK/mock.log" 2>&1 &
 MOCK_PID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/url" ] && break; sleep 0.1; done
 [ -s "$WORK/url" ] || { cat "$WORK/mock.log" >&2; echo "the Graph mock did not start" >&2; exit 1; }
@@ -37,13 +42,32 @@ provider_installation {
 }
 RC
 mkdir "$WORK/config"
-cp examples/demo/*.tf "$WORK/config/"
+if [ "$SCENARIO" = hr ]; then
+  cp examples/hr-onboarding/main.tf examples/hr-onboarding/certifications.csv "$WORK/config/"
+else
+  cp examples/demo/*.tf "$WORK/config/"
+fi
 
 export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export GRAPH_ENDPOINT="$URL" GRAPH_ACCESS_TOKEN="$TOKEN"
 COLOR=()
 [ -t 1 ] || COLOR=(-no-color)
 tf() { local cmd=$1; shift; "$TOOLS/terraform" -chdir="$WORK/config" "$cmd" "${COLOR[@]}" "$@"; }
+
+if [ "$SCENARIO" = hr ]; then
+  echo "==> the mock starts with certifications that already exist (examples/hr-onboarding/mock-seed.json)"
+  echo "==> terraform apply: adopt what exists, create the rest"
+  tf apply -auto-approve -input=false -compact-warnings
+  echo "==> a second plan is empty"
+  tf plan -detailed-exitcode -input=false -compact-warnings >/dev/null && echo "no changes"
+  echo "==> a row leaves the CSV (alex.wilber's PRINCE2): exactly that certification is deleted"
+  grep -v '^alex.wilber@contoso.example,PRINCE2' "$WORK/config/certifications.csv" >"$WORK/csv" && mv "$WORK/csv" "$WORK/config/certifications.csv"
+  tf apply -auto-approve -input=false -compact-warnings
+  echo "==> terraform destroy"
+  tf destroy -auto-approve -input=false -compact-warnings
+  echo "==> demo finished; the mock is stopped and the working folder removed"
+  exit 0
+fi
 
 echo "==> terraform apply"
 tf apply -auto-approve -input=false -compact-warnings

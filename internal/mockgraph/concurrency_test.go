@@ -2,6 +2,7 @@ package mockgraph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,12 +12,12 @@ import (
 
 // send is a goroutine-safe request helper: it reports errors instead of
 // calling t.Fatal, which must not run outside the test goroutine.
-func send(s *Server, method, path string, body any) (int, map[string]any, error) {
+func send(ctx context.Context, s *Server, method, path string, body any) (int, map[string]any, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(b))
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, bytes.NewReader(b))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -39,18 +40,18 @@ func TestConcurrentRequests(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			status, ent, err := send(s, http.MethodPost, meColl, map[string]any{"displayName": fmt.Sprint(i)})
+			status, ent, err := send(t.Context(), s, http.MethodPost, meColl, map[string]any{"displayName": fmt.Sprint(i)})
 			if err != nil || status != http.StatusCreated {
 				t.Errorf("POST %d: %d %v", i, status, err)
 				return
 			}
 			ids[i], _ = ent["id"].(string)
-			if status, _, err := send(s, http.MethodPatch, meColl+"/"+ids[i], map[string]any{"description": "p"}); err != nil || status != 200 {
+			if status, _, err := send(t.Context(), s, http.MethodPatch, meColl+"/"+ids[i], map[string]any{"description": "p"}); err != nil || status != 200 {
 				t.Errorf("PATCH %d: %d %v", i, status, err)
 			}
 		})
 		wg.Go(func() {
-			if status, _, err := send(s, http.MethodGet, meColl+"?$top=5", nil); err != nil || status != 200 {
+			if status, _, err := send(t.Context(), s, http.MethodGet, meColl+"?$top=5", nil); err != nil || status != 200 {
 				t.Errorf("GET list: %d %v", status, err)
 			}
 			_ = s.Certifications("me")
@@ -72,7 +73,7 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	// createdDateTime strictly increases even for simultaneous creates.
 	for i := 1; i < n; i++ {
-		prev, cur := certs[i-1]["createdDateTime"].(string), certs[i]["createdDateTime"].(string)
+		prev, cur := str(t, certs[i-1], "createdDateTime"), str(t, certs[i], "createdDateTime")
 		if cur <= prev {
 			t.Errorf("createdDateTime not strictly increasing: %s then %s", prev, cur)
 		}

@@ -58,7 +58,7 @@ func TestCreateReturnsFullEntityWithServerFields(t *testing.T) {
 	}
 
 	// GET returns the same entity.
-	r := do(t, s, http.MethodGet, meColl+"/"+ent["id"].(string), nil)
+	r := do(t, s, http.MethodGet, meColl+"/"+str(t, ent, "id"), nil)
 	if r.status != http.StatusOK || !reflect.DeepEqual(r.obj(t), ent) {
 		t.Errorf("GET status %d body %s, want 200 and the POST entity", r.status, r.body)
 	}
@@ -70,7 +70,7 @@ func TestPatchMergesClearsAndBumpsLastModified(t *testing.T) {
 		"displayName": "A", "description": "d", "webUrl": "https://x.example", "allowedAudiences": "everyone",
 		"inference": map[string]any{"confidenceScore": 0.5}, "startDate": "2020-01-01",
 	})
-	item := meColl + "/" + orig["id"].(string)
+	item := meColl + "/" + str(t, orig, "id")
 
 	r := do(t, s, http.MethodPatch, item, map[string]any{
 		"displayName": "B", "description": nil, "allowedAudiences": nil, "inference": nil, "startDate": nil,
@@ -94,7 +94,7 @@ func TestPatchMergesClearsAndBumpsLastModified(t *testing.T) {
 			t.Errorf("after PATCH %s = %#v, want %#v", k, got[k], v)
 		}
 	}
-	if got["lastModifiedDateTime"].(string) <= orig["lastModifiedDateTime"].(string) {
+	if str(t, got, "lastModifiedDateTime") <= str(t, orig, "lastModifiedDateTime") {
 		t.Errorf("lastModifiedDateTime %v not after %v", got["lastModifiedDateTime"], orig["lastModifiedDateTime"])
 	}
 	// The change is stored, not just echoed.
@@ -105,7 +105,7 @@ func TestPatchMergesClearsAndBumpsLastModified(t *testing.T) {
 
 func TestDeleteThenNotFound(t *testing.T) {
 	s := start(t)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	item := meColl + "/" + id
 
 	r := do(t, s, http.MethodDelete, item, nil)
@@ -126,7 +126,7 @@ func TestDeleteThenNotFound(t *testing.T) {
 
 func TestNotFoundAndWrongMethod(t *testing.T) {
 	s := start(t)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	cases := []struct {
 		name, method, path string
 		status             int
@@ -178,11 +178,11 @@ func TestUserRouting(t *testing.T) {
 			if ent["@odata.context"] != wantCtx {
 				t.Errorf("@odata.context %v, want %v", ent["@odata.context"], wantCtx)
 			}
-			if _, ok := s.Certification(c.owner, ent["id"].(string)); !ok {
+			if _, ok := s.Certification(c.owner, str(t, ent, "id")); !ok {
 				t.Errorf("created item not stored under %s", c.owner)
 			}
 			// Reachable under the same path.
-			if r := do(t, s, http.MethodGet, c.coll+"/"+ent["id"].(string), nil); r.status != http.StatusOK {
+			if r := do(t, s, http.MethodGet, c.coll+"/"+str(t, ent, "id"), nil); r.status != http.StatusOK {
 				t.Errorf("GET back: %d %s", r.status, r.body)
 			}
 		})
@@ -203,9 +203,9 @@ func TestTimestampsAdvanceOnAFrozenClock(t *testing.T) {
 
 	var created []string
 	for range 3 {
-		created = append(created, mustCreate(t, s, meColl, map[string]any{})["createdDateTime"].(string))
+		created = append(created, str(t, mustCreate(t, s, meColl, map[string]any{}), "createdDateTime"))
 	}
-	if created[0] != "2024-05-01T12:00:00.0000000Z" || !(created[0] < created[1] && created[1] < created[2]) {
+	if created[0] != "2024-05-01T12:00:00.0000000Z" || created[0] >= created[1] || created[1] >= created[2] {
 		t.Errorf("createdDateTime %v: want strictly increasing from the clock reading", created)
 	}
 	list := s.Certifications("me")
@@ -214,9 +214,9 @@ func TestTimestampsAdvanceOnAFrozenClock(t *testing.T) {
 			t.Errorf("list order %d: %v, want %v", i, c["createdDateTime"], created[i])
 		}
 	}
-	id := list[0]["id"].(string)
+	id := str(t, list[0], "id")
 	patched := do(t, s, http.MethodPatch, meColl+"/"+id, map[string]any{"displayName": "x"}).obj(t)
-	if patched["lastModifiedDateTime"].(string) <= created[2] {
+	if str(t, patched, "lastModifiedDateTime") <= created[2] {
 		t.Errorf("lastModifiedDateTime %v not after the last write %v", patched["lastModifiedDateTime"], created[2])
 	}
 }

@@ -32,7 +32,7 @@ func TestGzipBodiesAreDecoded(t *testing.T) {
 	if ent["displayName"] != "Zipped" {
 		t.Errorf("displayName %v, want Zipped", ent["displayName"])
 	}
-	r = do(t, s, http.MethodPatch, meColl+"/"+ent["id"].(string), gzipped(t, `{"displayName":"Zipped2"}`), "Content-Encoding", "GZIP")
+	r = do(t, s, http.MethodPatch, meColl+"/"+str(t, ent, "id"), gzipped(t, `{"displayName":"Zipped2"}`), "Content-Encoding", "GZIP")
 	if r.status != http.StatusOK || r.obj(t)["displayName"] != "Zipped2" {
 		t.Errorf("gzip PATCH: %d %s", r.status, r.body)
 	}

@@ -29,7 +29,7 @@ func TestFaultTimesRetryAfterAndNoSideEffect(t *testing.T) {
 func TestFaultOnUpdateAndDeleteLeavesStateAlone(t *testing.T) {
 	s := start(t)
 	ent := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})
-	item := meColl + "/" + ent["id"].(string)
+	item := meColl + "/" + str(t, ent, "id")
 
 	s.Inject(Fault{Op: "update", Status: 503, RetryAfter: "2"})
 	r := do(t, s, http.MethodPatch, item, map[string]any{"displayName": "B"})
@@ -40,7 +40,7 @@ func TestFaultOnUpdateAndDeleteLeavesStateAlone(t *testing.T) {
 	s.Inject(Fault{Op: "delete", Status: 500})
 	wantError(t, do(t, s, http.MethodDelete, item, nil), http.StatusInternalServerError, "UnknownError", "")
 
-	got, ok := s.Certification("me", ent["id"].(string))
+	got, ok := s.Certification("me", str(t, ent, "id"))
 	if !ok || got["displayName"] != "A" || got["lastModifiedDateTime"] != ent["lastModifiedDateTime"] {
 		t.Errorf("faulted PATCH/DELETE changed the item: %v (exists %v)", got, ok)
 	}
@@ -95,7 +95,7 @@ func TestFaultDefaultsByStatus(t *testing.T) {
 
 func TestFaultOpMatching(t *testing.T) {
 	s := start(t)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	item := meColl + "/" + id
 
 	s.Inject(Fault{Op: "delete", Status: 403})
@@ -141,7 +141,7 @@ func TestFaultOpMatching(t *testing.T) {
 func TestCreateReadLag(t *testing.T) {
 	s := start(t)
 	s.SetCreateReadLag(2)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	item := meColl + "/" + id
 	for range 2 {
 		wantError(t, do(t, s, http.MethodGet, item, nil), http.StatusNotFound, "itemNotFound", "")
@@ -150,12 +150,12 @@ func TestCreateReadLag(t *testing.T) {
 		t.Fatalf("third GET: %d, want 200", r.status)
 	}
 	// The item exists all along: the list and the state accessor see it.
-	if got := do(t, s, http.MethodGet, meColl, nil).obj(t)["value"].([]any); len(got) != 1 {
+	if got := values(t, do(t, s, http.MethodGet, meColl, nil).obj(t)); len(got) != 1 {
 		t.Errorf("list has %d items", len(got))
 	}
 	// Lag off again: a new item is readable at once.
 	s.SetCreateReadLag(0)
-	id2 := mustCreate(t, s, meColl, map[string]any{"displayName": "B"})["id"].(string)
+	id2 := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "B"}), "id")
 	if r := do(t, s, http.MethodGet, meColl+"/"+id2, nil); r.status != http.StatusOK {
 		t.Errorf("GET without lag: %d", r.status)
 	}
@@ -164,7 +164,7 @@ func TestCreateReadLag(t *testing.T) {
 func TestPatchNoContent(t *testing.T) {
 	s := start(t)
 	s.SetPatchNoContent(true)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	r := do(t, s, http.MethodPatch, meColl+"/"+id, map[string]any{"displayName": "B"})
 	if r.status != http.StatusNoContent || len(r.body) != 0 {
 		t.Fatalf("PATCH: %d %q, want 204 with empty body", r.status, r.body)
@@ -181,7 +181,7 @@ func TestNumericAudiences(t *testing.T) {
 	if ent["allowedAudiences"] != "80" {
 		t.Errorf("POST allowedAudiences %v, want \"80\" (16|64)", ent["allowedAudiences"])
 	}
-	id := ent["id"].(string)
+	id := str(t, ent, "id")
 	if got := do(t, s, http.MethodGet, meColl+"/"+id, nil).obj(t)["allowedAudiences"]; got != "80" {
 		t.Errorf("GET allowedAudiences %v, want \"80\"", got)
 	}

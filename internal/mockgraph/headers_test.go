@@ -4,7 +4,7 @@ import "testing"
 
 func TestResponseHeaders(t *testing.T) {
 	s := start(t)
-	id := mustCreate(t, s, meColl, map[string]any{"displayName": "A"})["id"].(string)
+	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	cases := []struct {
 		name, method, path string
 		body               any
@@ -23,7 +23,7 @@ func TestResponseHeaders(t *testing.T) {
 			for _, clientID := range []string{"", "0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"} {
 				path := c.path
 				if path == "" {
-					path = meColl + "/" + mustCreate(t, s, meColl, map[string]any{})["id"].(string)
+					path = meColl + "/" + str(t, mustCreate(t, s, meColl, map[string]any{}), "id")
 				}
 				r := do(t, s, c.method, path, c.body, "client-request-id", clientID)
 				if r.status != c.status {

@@ -70,7 +70,7 @@ func do(t *testing.T, s *Server, method, target string, body any, hdr ...string)
 	if !strings.HasPrefix(target, "http") {
 		target = s.URL + target
 	}
-	req, err := http.NewRequest(method, target, rd)
+	req, err := http.NewRequestWithContext(t.Context(), method, target, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +95,45 @@ func do(t *testing.T, s *Server, method, target string, body any, hdr ...string)
 		t.Fatal(err)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// str returns m[key] as a string, failing the test when it is anything else
+// (a failed t.Fatal ends one test; a panicking type assertion ends them all).
+func str(t *testing.T, m map[string]any, key string) string {
+	t.Helper()
+	v, ok := m[key].(string)
+	if !ok {
+		t.Fatalf("%q is %T (%v), want a string", key, m[key], m[key])
+	}
+	return v
+}
+
+// object returns m[key] as a JSON object, failing the test when it is anything else.
+func object(t *testing.T, m map[string]any, key string) map[string]any {
+	t.Helper()
+	v, ok := m[key].(map[string]any)
+	if !ok {
+		t.Fatalf("%q is %T (%v), want an object", key, m[key], m[key])
+	}
+	return v
+}
+
+// values returns the "value" array of a collection page, each item a JSON object.
+func values(t *testing.T, page map[string]any) []map[string]any {
+	t.Helper()
+	raw, ok := page["value"].([]any)
+	if !ok {
+		t.Fatalf("\"value\" is %T (%v), want an array", page["value"], page["value"])
+	}
+	out := make([]map[string]any, 0, len(raw))
+	for i, v := range raw {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("value[%d] is %T (%v), want an object", i, v, v)
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // mustCreate POSTs to coll and returns the created entity.

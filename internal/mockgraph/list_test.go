@@ -18,7 +18,7 @@ func seedN(t *testing.T, s *Server, n int) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids[i] = ent["id"].(string)
+		ids[i] = str(t, ent, "id")
 	}
 	return ids
 }
@@ -41,12 +41,11 @@ func collect(t *testing.T, s *Server, first string) (ids []string, pages int) {
 		if body["@odata.context"] != "https://graph.microsoft.com/beta/$metadata#users('"+MeID+"')/profile/certifications" {
 			t.Errorf("list @odata.context %v", body["@odata.context"])
 		}
-		for _, v := range body["value"].([]any) {
-			ent := v.(map[string]any)
+		for _, ent := range values(t, body) {
 			if _, ok := ent["@odata.context"]; ok {
 				t.Error("list item carries @odata.context")
 			}
-			ids = append(ids, ent["id"].(string))
+			ids = append(ids, str(t, ent, "id"))
 		}
 		next, _ = body["@odata.nextLink"].(string)
 		if next != "" && !strings.HasPrefix(next, s.URL+"/beta/me/profile/certifications?") {
@@ -110,8 +109,8 @@ func TestNextLinkKeepsQueryAndCount(t *testing.T) {
 		if body["@odata.count"] != float64(10) {
 			t.Errorf("page %d: @odata.count %v, want 10 (all matches, not the page)", pages, body["@odata.count"])
 		}
-		for _, v := range body["value"].([]any) {
-			if v.(map[string]any)["issuingCompany"] != "Fabrikam & Sons" {
+		for _, v := range values(t, body) {
+			if v["issuingCompany"] != "Fabrikam & Sons" {
 				t.Errorf("filter lost on page %d: %v", pages, v)
 			}
 			total++
@@ -168,8 +167,8 @@ func TestFilter(t *testing.T) {
 			q := url.Values{"$filter": {c.filter}}
 			body := do(t, s, http.MethodGet, meColl+"?"+q.Encode(), nil).obj(t)
 			var got []string
-			for _, v := range body["value"].([]any) {
-				got = append(got, v.(map[string]any)["displayName"].(string))
+			for _, v := range values(t, body) {
+				got = append(got, str(t, v, "displayName"))
 			}
 			if strings.Join(got, "|") != strings.Join(c.want, "|") {
 				t.Errorf("got %q, want %q", got, c.want)
@@ -217,11 +216,11 @@ func TestIgnoredQueryOptionsAndSkip(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-	value := r.obj(t)["value"].([]any)
-	if len(value) != 2 || value[0].(map[string]any)["id"] != ids[3] || value[1].(map[string]any)["id"] != ids[4] {
+	value := values(t, r.obj(t))
+	if len(value) != 2 || value[0]["id"] != ids[3] || value[1]["id"] != ids[4] {
 		t.Errorf("$skip=3 gave %v, want the last two items in creation order", value)
 	}
-	if body := do(t, s, http.MethodGet, meColl+"?$skip=10", nil).obj(t); len(body["value"].([]any)) != 0 || body["@odata.nextLink"] != nil {
+	if body := do(t, s, http.MethodGet, meColl+"?$skip=10", nil).obj(t); len(values(t, body)) != 0 || body["@odata.nextLink"] != nil {
 		t.Errorf("skip past the end: %v", body)
 	}
 }

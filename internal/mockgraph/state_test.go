@@ -16,7 +16,7 @@ func TestStateAccessorsMatchTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := seeded["id"].(string)
+	id := str(t, seeded, "id")
 	if seeded["allowedAudiences"] != "me,everyone" {
 		t.Errorf("Seed did not normalise audiences: %v", seeded["allowedAudiences"])
 	}
@@ -39,8 +39,8 @@ func TestStateAccessorsMatchTheWire(t *testing.T) {
 	// Copies are deep: editing them does not touch the store.
 	list := s.Certifications("me")
 	list[0]["displayName"] = "edited"
-	list[0]["inference"].(map[string]any)["confidenceScore"] = 0.0
-	if got, _ := s.Certification("me", id); got["displayName"] != "Seeded" || got["inference"].(map[string]any)["confidenceScore"] != 1.0 {
+	object(t, list[0], "inference")["confidenceScore"] = 0.0
+	if got, _ := s.Certification("me", id); got["displayName"] != "Seeded" || object(t, got, "inference")["confidenceScore"] != 1.0 {
 		t.Errorf("store changed through a returned copy: %v", got)
 	}
 
@@ -82,7 +82,7 @@ func TestMutateAndRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := orig["id"].(string)
+	id := str(t, orig, "id")
 
 	if err := s.Mutate("me", id, map[string]any{"displayName": "B", "description": nil, "allowedAudiences": nil}); err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestMutateAndRemove(t *testing.T) {
 	if got["displayName"] != "B" || got["description"] != nil || got["allowedAudiences"] != "organization" {
 		t.Errorf("after Mutate: %v", got)
 	}
-	if got["lastModifiedDateTime"].(string) <= orig["lastModifiedDateTime"].(string) {
+	if str(t, got, "lastModifiedDateTime") <= str(t, orig, "lastModifiedDateTime") {
 		t.Error("Mutate did not bump lastModifiedDateTime")
 	}
 	if err := s.Mutate("me", id, map[string]any{"endDate": "soon"}); err == nil {

@@ -121,7 +121,9 @@ func apply(c *certification, changes map[string]any) {
 		case k == "allowedAudiences" && v == nil:
 			c.audiences = audienceOrganization
 		case k == "allowedAudiences":
-			c.audiences = v.(int)
+			if flags, ok := v.(int); ok { // validate turns every accepted value into its flags
+				c.audiences = flags
+			}
 		case v == nil:
 			delete(c.props, k)
 		default:

@@ -9,7 +9,7 @@ import (
 func TestInvalidBodiesAre400WithoutSideEffects(t *testing.T) {
 	s := start(t)
 	existing := mustCreate(t, s, meColl, map[string]any{"displayName": "keep"})
-	item := meColl + "/" + existing["id"].(string)
+	item := meColl + "/" + str(t, existing, "id")
 
 	cases := []struct {
 		name    string

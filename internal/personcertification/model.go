@@ -17,29 +17,35 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
+// Values is everything Graph holds for one certification. The resource and both data
+// sources embed it, so one flatten serves all three.
+type Values struct {
+	ID                   types.String `tfsdk:"id"`
+	AllowedAudiences     types.Set    `tfsdk:"allowed_audiences"`
+	CertificationID      types.String `tfsdk:"certification_id"`
+	Description          types.String `tfsdk:"description"`
+	DisplayName          types.String `tfsdk:"display_name"`
+	IssuingAuthority     types.String `tfsdk:"issuing_authority"`
+	IssuingCompany       types.String `tfsdk:"issuing_company"`
+	StartDate            types.String `tfsdk:"start_date"`
+	EndDate              types.String `tfsdk:"end_date"`
+	IssuedDate           types.String `tfsdk:"issued_date"`
+	ThumbnailURL         types.String `tfsdk:"thumbnail_url"`
+	WebURL               types.String `tfsdk:"web_url"`
+	Inference            types.Object `tfsdk:"inference"`
+	Source               types.Object `tfsdk:"source"`
+	CreatedDateTime      types.String `tfsdk:"created_date_time"`
+	CreatedBy            types.Object `tfsdk:"created_by"`
+	LastModifiedDateTime types.String `tfsdk:"last_modified_date_time"`
+	LastModifiedBy       types.Object `tfsdk:"last_modified_by"`
+}
+
 // Model is the resource's Terraform value. It is never sent on the wire as is: expand
 // builds the SDK model, flatten reads it back.
 type Model struct {
-	ID                   types.String   `tfsdk:"id"`
-	UserID               types.String   `tfsdk:"user_id"`
-	AllowedAudiences     types.Set      `tfsdk:"allowed_audiences"`
-	CertificationID      types.String   `tfsdk:"certification_id"`
-	Description          types.String   `tfsdk:"description"`
-	DisplayName          types.String   `tfsdk:"display_name"`
-	IssuingAuthority     types.String   `tfsdk:"issuing_authority"`
-	IssuingCompany       types.String   `tfsdk:"issuing_company"`
-	StartDate            types.String   `tfsdk:"start_date"`
-	EndDate              types.String   `tfsdk:"end_date"`
-	IssuedDate           types.String   `tfsdk:"issued_date"`
-	ThumbnailURL         types.String   `tfsdk:"thumbnail_url"`
-	WebURL               types.String   `tfsdk:"web_url"`
-	Inference            types.Object   `tfsdk:"inference"`
-	Source               types.Object   `tfsdk:"source"`
-	CreatedDateTime      types.String   `tfsdk:"created_date_time"`
-	CreatedBy            types.Object   `tfsdk:"created_by"`
-	LastModifiedDateTime types.String   `tfsdk:"last_modified_date_time"`
-	LastModifiedBy       types.Object   `tfsdk:"last_modified_by"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	UserID types.String `tfsdk:"user_id"`
+	Values
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 type inferenceModel struct {
@@ -55,43 +61,43 @@ type pc = models.PersonCertificationable
 
 // Plain string properties: schema value <-> SDK getter/setter, one line each.
 type textField struct {
-	get func(*Model) *types.String
+	get func(*Values) *types.String
 	set func(pc, *string)
 	sdk func(pc) *string
 }
 
 var textFields = []textField{
-	{func(m *Model) *types.String { return &m.CertificationID }, pc.SetCertificationId, pc.GetCertificationId},
-	{func(m *Model) *types.String { return &m.Description }, pc.SetDescription, pc.GetDescription},
-	{func(m *Model) *types.String { return &m.DisplayName }, pc.SetDisplayName, pc.GetDisplayName},
-	{func(m *Model) *types.String { return &m.IssuingAuthority }, pc.SetIssuingAuthority, pc.GetIssuingAuthority},
-	{func(m *Model) *types.String { return &m.IssuingCompany }, pc.SetIssuingCompany, pc.GetIssuingCompany},
-	{func(m *Model) *types.String { return &m.ThumbnailURL }, pc.SetThumbnailUrl, pc.GetThumbnailUrl},
-	{func(m *Model) *types.String { return &m.WebURL }, pc.SetWebUrl, pc.GetWebUrl},
+	{func(m *Values) *types.String { return &m.CertificationID }, pc.SetCertificationId, pc.GetCertificationId},
+	{func(m *Values) *types.String { return &m.Description }, pc.SetDescription, pc.GetDescription},
+	{func(m *Values) *types.String { return &m.DisplayName }, pc.SetDisplayName, pc.GetDisplayName},
+	{func(m *Values) *types.String { return &m.IssuingAuthority }, pc.SetIssuingAuthority, pc.GetIssuingAuthority},
+	{func(m *Values) *types.String { return &m.IssuingCompany }, pc.SetIssuingCompany, pc.GetIssuingCompany},
+	{func(m *Values) *types.String { return &m.ThumbnailURL }, pc.SetThumbnailUrl, pc.GetThumbnailUrl},
+	{func(m *Values) *types.String { return &m.WebURL }, pc.SetWebUrl, pc.GetWebUrl},
 }
 
 // Edm.Date properties travel as serialization.DateOnly.
 type dateField struct {
-	get func(*Model) *types.String
+	get func(*Values) *types.String
 	set func(pc, *serialization.DateOnly)
 	sdk func(pc) *serialization.DateOnly
 }
 
 var dateFields = []dateField{
-	{func(m *Model) *types.String { return &m.StartDate }, pc.SetStartDate, pc.GetStartDate},
-	{func(m *Model) *types.String { return &m.EndDate }, pc.SetEndDate, pc.GetEndDate},
-	{func(m *Model) *types.String { return &m.IssuedDate }, pc.SetIssuedDate, pc.GetIssuedDate},
+	{func(m *Values) *types.String { return &m.StartDate }, pc.SetStartDate, pc.GetStartDate},
+	{func(m *Values) *types.String { return &m.EndDate }, pc.SetEndDate, pc.GetEndDate},
+	{func(m *Values) *types.String { return &m.IssuedDate }, pc.SetIssuedDate, pc.GetIssuedDate},
 }
 
 // expand builds the POST body: every known, non-null value is sent; nothing else.
-func expand(ctx context.Context, m *Model) (pc, diag.Diagnostics) {
+func expand(ctx context.Context, m *Values) (pc, diag.Diagnostics) {
 	return expandChanges(ctx, m, nil)
 }
 
 // expandChanges builds a body from plan. With a prior state it holds only what differs
 // from that state, and an explicit null (a setter called with nil) for a value the
 // configuration removed, which is how a PATCH clears a property.
-func expandChanges(ctx context.Context, plan, prior *Model) (pc, diag.Diagnostics) {
+func expandChanges(ctx context.Context, plan, prior *Values) (pc, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	body := models.NewPersonCertification()
 	changed := func(v, old attr.Value) bool {
@@ -134,30 +140,30 @@ func expandChanges(ctx context.Context, plan, prior *Model) (pc, diag.Diagnostic
 			body.SetAllowedAudiences(&a)
 		}
 	}
-	if changed(plan.Inference, oldObject(prior, func(m *Model) types.Object { return m.Inference })) {
+	if changed(plan.Inference, oldObject(prior, func(m *Values) types.Object { return m.Inference })) {
 		body.SetInference(expandInference(ctx, plan.Inference, &diags))
 	}
-	if changed(plan.Source, oldObject(prior, func(m *Model) types.Object { return m.Source })) {
+	if changed(plan.Source, oldObject(prior, func(m *Values) types.Object { return m.Source })) {
 		body.SetSource(expandSource(ctx, plan.Source, &diags))
 	}
 	return body, diags
 }
 
-func oldString(prior *Model, get func(*Model) *types.String) attr.Value {
+func oldString(prior *Values, get func(*Values) *types.String) attr.Value {
 	if prior == nil {
 		return types.StringNull()
 	}
 	return *get(prior)
 }
 
-func oldSet(prior *Model) attr.Value {
+func oldSet(prior *Values) attr.Value {
 	if prior == nil {
 		return types.SetNull(types.StringType)
 	}
 	return prior.AllowedAudiences
 }
 
-func oldObject(prior *Model, get func(*Model) types.Object) attr.Value {
+func oldObject(prior *Values, get func(*Values) types.Object) attr.Value {
 	if prior == nil {
 		return types.ObjectNull(nil)
 	}
@@ -221,8 +227,8 @@ func AudienceNames(a models.AllowedAudiences) []string {
 }
 
 // flatten writes everything Graph returned into m, so Read shows drift in every field.
-// user_id and timeouts are the caller's; an unreadable audience keeps the prior value.
-func flatten(ctx context.Context, c *graph.Certification, m *Model) diag.Diagnostics {
+// An unreadable audience keeps the prior value.
+func flatten(ctx context.Context, c *graph.Certification, m *Values) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringPointerValue(c.GetId())
 	for _, f := range textFields {

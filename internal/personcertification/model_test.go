@@ -112,9 +112,8 @@ func ptr[T any](v T) *T { return &v }
 // emptyModel is a model with every attribute null, as a plan with nothing set but the
 // required attributes would be after unknownToNull.
 func emptyModel() Model {
-	return Model{
+	return Model{UserID: types.StringValue("me"), Values: Values{
 		ID:                   types.StringNull(),
-		UserID:               types.StringValue("me"),
 		AllowedAudiences:     types.SetNull(types.StringType),
 		CertificationID:      types.StringNull(),
 		Description:          types.StringNull(),
@@ -132,7 +131,7 @@ func emptyModel() Model {
 		CreatedBy:            types.ObjectNull(identitySetAttrTypes),
 		LastModifiedDateTime: types.StringNull(),
 		LastModifiedBy:       types.ObjectNull(identitySetAttrTypes),
-	}
+	}}
 }
 
 // fullModel sets every writable attribute; computed ones are left null.
@@ -200,7 +199,7 @@ func TestExpand_fullModelOnTheWire(t *testing.T) {
 	m.LastModifiedDateTime = types.StringUnknown()
 	m.LastModifiedBy = types.ObjectUnknown(identitySetAttrTypes)
 
-	body, d := expand(ctx, &m)
+	body, d := expand(ctx, &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), fullWire())
 	if !hasChanges(body) {
@@ -211,7 +210,7 @@ func TestExpand_fullModelOnTheWire(t *testing.T) {
 func TestExpand_displayNameOnly(t *testing.T) {
 	m := emptyModel()
 	m.DisplayName = types.StringValue("Only a name")
-	body, d := expand(context.Background(), &m)
+	body, d := expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{
 		"@odata.type": odataTypeValue,
@@ -227,7 +226,7 @@ func TestExpand_unknownValuesAreNotSent(t *testing.T) {
 	m.AllowedAudiences = types.SetUnknown(types.StringType)
 	m.Inference = types.ObjectUnknown(inferenceAttrTypes)
 	m.Source = types.ObjectUnknown(sourceAttrTypes)
-	body, d := expand(context.Background(), &m)
+	body, d := expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{"@odata.type": odataTypeValue, "displayName": "n"})
 }
@@ -235,7 +234,7 @@ func TestExpand_unknownValuesAreNotSent(t *testing.T) {
 func TestExpand_inferenceMembersOmittedWhenNull(t *testing.T) {
 	m := emptyModel()
 	m.Inference = mustInference(t, nil, ptr(false))
-	body, d := expand(context.Background(), &m)
+	body, d := expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{
 		"@odata.type": odataTypeValue,
@@ -258,7 +257,7 @@ func TestExpand_invalidValuesAreDiagnosed(t *testing.T) {
 			m := emptyModel()
 			m.DisplayName = types.StringValue("n")
 			tt.mutate(&m)
-			_, d := expand(context.Background(), &m)
+			_, d := expand(context.Background(), &m.Values)
 			if !d.HasError() {
 				t.Fatal("expected an error diagnostic")
 			}
@@ -407,7 +406,7 @@ func TestExpandChanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			old := prior(t)
 			plan := planned(t, tt.mutate)
-			body, d := expandChanges(ctx, &plan, &old)
+			body, d := expandChanges(ctx, &plan.Values, &old.Values)
 			noErrors(t, d)
 			if got := hasChanges(body); got != tt.wantChanges {
 				t.Errorf("hasChanges = %v, want %v", got, tt.wantChanges)
@@ -498,7 +497,7 @@ func TestFlatten_everyField(t *testing.T) {
 
 	got := emptyModel()
 	got.UserID = types.StringValue("megan.bowen@contoso.example")
-	d := flatten(context.Background(), c, &got)
+	d := flatten(context.Background(), c, &got.Values)
 	noErrors(t, d)
 	if len(d) != 0 {
 		t.Errorf("unexpected diagnostics: %v", d)
@@ -528,7 +527,7 @@ func TestFlatten_nullsMapToNull(t *testing.T) {
 	got := fullModel(t)
 	got.CreatedDateTime = types.StringValue("2020-01-01T00:00:00Z")
 	got.CreatedBy = identitySet(t, map[string]string{"display_name": "x", "id": "y"}, nil)
-	d := flatten(context.Background(), c, &got)
+	d := flatten(context.Background(), c, &got.Values)
 	noErrors(t, d)
 	if len(d) != 0 {
 		t.Errorf("unexpected diagnostics: %v", d)
@@ -542,7 +541,7 @@ func TestFlatten_identitySetMembers(t *testing.T) {
 	raw := []byte(`{"id":"x","createdBy":{"application":null,"device":{"displayName":"Laptop","id":"dev-1"},"user":null}}`)
 	c := parseCertification(t, raw)
 	got := emptyModel()
-	noErrors(t, flatten(context.Background(), c, &got))
+	noErrors(t, flatten(context.Background(), c, &got.Values))
 	attrs := got.CreatedBy.Attributes()
 	if !attrs["application"].IsNull() || !attrs["user"].IsNull() {
 		t.Errorf("application and user should be null: %s", got.CreatedBy)
@@ -559,7 +558,7 @@ func TestFlatten_identitySetMembers(t *testing.T) {
 func TestFlatten_emptySourceListIsKept(t *testing.T) {
 	c := parseCertification(t, []byte(`{"id":"x","source":{"type":[]}}`))
 	got := emptyModel()
-	noErrors(t, flatten(context.Background(), c, &got))
+	noErrors(t, flatten(context.Background(), c, &got.Values))
 	if got.Source.IsNull() {
 		t.Fatal("source with an empty type list flattened to null")
 	}
@@ -612,7 +611,7 @@ func TestFlatten_audiences(t *testing.T) {
 			c := &graph.Certification{PersonCertificationable: sdk, AudiencesUnreadable: tt.unreadable}
 			m := emptyModel()
 			m.AllowedAudiences = tt.prior
-			d := flatten(context.Background(), c, &m)
+			d := flatten(context.Background(), c, &m.Values)
 			noErrors(t, d)
 			if !m.AllowedAudiences.Equal(tt.want) {
 				t.Errorf("allowed_audiences = %s, want %s", m.AllowedAudiences, tt.want)
@@ -635,7 +634,7 @@ func TestFlatten_audienceNamesAreSortedInState(t *testing.T) {
 	a := models.AllowedAudiences(models.EVERYONE_ALLOWEDAUDIENCES | models.CONTACTS_ALLOWEDAUDIENCES)
 	sdk.SetAllowedAudiences(&a)
 	m := emptyModel()
-	noErrors(t, flatten(context.Background(), &graph.Certification{PersonCertificationable: sdk}, &m))
+	noErrors(t, flatten(context.Background(), &graph.Certification{PersonCertificationable: sdk}, &m.Values))
 	var names []string
 	for _, e := range m.AllowedAudiences.Elements() {
 		names = append(names, e.(types.String).ValueString())
@@ -676,12 +675,12 @@ func TestExpandFlattenRoundTrip(t *testing.T) {
 			ctx := context.Background()
 			in := emptyModel()
 			tt.mutate(&in)
-			body, d := expand(ctx, &in)
+			body, d := expand(ctx, &in.Values)
 			noErrors(t, d)
 			c := parseCertification(t, wireJSON(t, body))
 			out := emptyModel()
 			out.UserID = in.UserID
-			noErrors(t, flatten(ctx, c, &out))
+			noErrors(t, flatten(ctx, c, &out.Values))
 			assertModel(t, out, in)
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -58,15 +59,19 @@ func (r *Resource) ConfigValidators(context.Context) []resource.ConfigValidator 
 }
 
 func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
+	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// configureClient takes the provider's shared client; nil before the provider is configured.
+func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
+	if data == nil {
+		return nil
 	}
-	c, ok := req.ProviderData.(*graph.Client)
+	c, ok := data.(*graph.Client)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *graph.Client, got %T; please report this bug", req.ProviderData))
-		return
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *graph.Client, got %T; please report this bug", data))
 	}
-	r.client = c
+	return c
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -80,7 +85,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	body, d := expand(ctx, &plan)
+	body, d := expand(ctx, &plan.Values)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -93,14 +98,14 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			// Graph created it but its answer could not be read: keep the id so Terraform
 			// tracks (and taints) the object instead of orphaning it.
 			plan.ID = types.StringValue(de.ID)
-			unknownToNull(&plan)
+			unknownToNull(&plan.Values)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 		resp.Diagnostics.Append(errorDiag("creating", user, err))
 		return
 	}
-	resp.Diagnostics.Append(flatten(ctx, created, &plan)...)
-	unknownToNull(&plan)
+	resp.Diagnostics.Append(flatten(ctx, created, &plan.Values)...)
+	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	stamp, _ := json.Marshal(time.Now().UTC())
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
@@ -135,7 +140,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.Append(errorDiag("reading", user, err))
 		return
 	}
-	resp.Diagnostics.Append(flatten(ctx, got, &state)...)
+	resp.Diagnostics.Append(flatten(ctx, got, &state.Values)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	// Seen once: from now on a 404 means deleted.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
@@ -194,7 +199,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	body, d := expandChanges(ctx, &plan, &state)
+	body, d := expandChanges(ctx, &plan.Values, &state.Values)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -211,8 +216,8 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		resp.Diagnostics.Append(errorDiag("updating", user, err))
 		return
 	}
-	resp.Diagnostics.Append(flatten(ctx, updated, &plan)...)
-	unknownToNull(&plan)
+	resp.Diagnostics.Append(flatten(ctx, updated, &plan.Values)...)
+	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -246,7 +251,7 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 
 // unknownToNull settles computed values Graph did not return, so no unknown is ever
 // written to state.
-func unknownToNull(m *Model) {
+func unknownToNull(m *Values) {
 	if m.AllowedAudiences.IsUnknown() {
 		m.AllowedAudiences = types.SetNull(types.StringType)
 	}

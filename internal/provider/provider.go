@@ -98,5 +98,5 @@ func (p *Provider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{personcertification.NewDataSource, personcertification.NewListDataSource}
 }

@@ -1,0 +1,76 @@
+package personcertification
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+var _ datasource.DataSourceWithConfigure = (*DataSource)(nil)
+
+// DataSource is data "graph_person_certification": one certification by user and id.
+type DataSource struct {
+	client *graph.Client
+}
+
+// NewDataSource is the provider's factory for the single data source.
+func NewDataSource() datasource.DataSource { return &DataSource{} }
+
+type dataSourceModel struct {
+	UserID types.String `tfsdk:"user_id"`
+	Values
+}
+
+func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_person_certification"
+}
+
+func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := certificationAttributes(ctx)
+	attrs["user_id"] = dataSourceUserID("Whose profile to read: a user's object id, a userPrincipalName, or `me`.")
+	attrs["id"] = dschema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "The certification's id.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notBlank()},
+	}
+	resp.Schema = dschema.Schema{
+		MarkdownDescription: "Reads one certification in a person's Microsoft Graph profile. " +
+			"It exposes every attribute of the `graph_person_certification` resource.",
+		Attributes: attrs,
+	}
+}
+
+func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m dataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	user, id := m.UserID.ValueString(), m.ID.ValueString()
+	got, err := d.client.GetCertification(ctx, user, id)
+	if graph.IsNotFound(err) {
+		resp.Diagnostics.AddError("Person certification not found",
+			fmt.Sprintf("%v\n\nNo certification %q was found for user %q. Check that the user exists (object id, userPrincipalName or \"me\") "+
+				"and that the id belongs to that user; data \"graph_person_certifications\" lists a user's certifications.", err, id, user))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(errorDiag("reading", user, err))
+		return
+	}
+	resp.Diagnostics.Append(flatten(ctx, got, &m.Values)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,127 @@
+package personcertification
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+var _ datasource.DataSourceWithConfigure = (*ListDataSource)(nil)
+
+// ListDataSource is data "graph_person_certifications": all of a user's certifications.
+type ListDataSource struct {
+	client *graph.Client
+}
+
+// NewListDataSource is the provider's factory for the list data source.
+func NewListDataSource() datasource.DataSource { return &ListDataSource{} }
+
+type listModel struct {
+	UserID           types.String `tfsdk:"user_id"`
+	DisplayName      types.String `tfsdk:"display_name"`
+	CertificationID  types.String `tfsdk:"certification_id"`
+	IssuingAuthority types.String `tfsdk:"issuing_authority"`
+	Certifications   types.List   `tfsdk:"certifications"`
+}
+
+type listItem struct {
+	UserID types.String `tfsdk:"user_id"`
+	Values
+}
+
+func (d *ListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_person_certifications"
+}
+
+func filterAttribute(what string) dschema.StringAttribute {
+	return dschema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "Only certifications whose " + what + " equals this value exactly (case-sensitive). " +
+			"Sent to Graph as `$filter`, and checked again by the provider.",
+		Validators: textValidators(1000),
+	}
+}
+
+func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	item := certificationAttributes(ctx)
+	item["user_id"] = dschema.StringAttribute{Computed: true, MarkdownDescription: "The `user_id` the list was read for."}
+	resp.Schema = dschema.Schema{
+		MarkdownDescription: "Lists all of a person's certifications in Microsoft Graph, following every page, " +
+			"in a stable order (by `created_date_time`, then `id`). Each item has every attribute of the " +
+			"`graph_person_certification` resource. No match is an empty list, not an error.",
+		Attributes: map[string]dschema.Attribute{
+			"user_id":           dataSourceUserID("Whose profile to list: a user's object id, a userPrincipalName, or `me`."),
+			"display_name":      filterAttribute("`display_name`"),
+			"certification_id":  filterAttribute("`certification_id`"),
+			"issuing_authority": filterAttribute("`issuing_authority`"),
+			"certifications": dschema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The certifications, oldest first.",
+				NestedObject:        dschema.NestedAttributeObject{Attributes: item},
+			},
+		},
+	}
+}
+
+func (d *ListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m listModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	defer cancel()
+	user := m.UserID.ValueString()
+	certs, err := d.client.ListCertifications(ctx, user, graph.ListFilter{
+		DisplayName:      m.DisplayName.ValueString(),
+		CertificationID:  m.CertificationID.ValueString(),
+		IssuingAuthority: m.IssuingAuthority.ValueString(),
+	})
+	if err != nil {
+		resp.Diagnostics.Append(errorDiag("listing", user, err))
+		return
+	}
+	sortCertifications(certs)
+	items := make([]listItem, len(certs))
+	for i, c := range certs {
+		items[i].UserID = m.UserID
+		resp.Diagnostics.Append(flatten(ctx, c, &items[i].Values)...)
+	}
+	var schemaResp datasource.SchemaResponse
+	d.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	elem := schemaResp.Schema.Attributes["certifications"].GetType().(types.ListType).ElemType
+	list, diags := types.ListValueFrom(ctx, elem, items)
+	resp.Diagnostics.Append(diags...)
+	m.Certifications = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// sortCertifications orders by creation time, then id: Graph's default order, made total.
+func sortCertifications(certs []*graph.Certification) {
+	sort.SliceStable(certs, func(i, j int) bool {
+		a, b := certs[i].GetCreatedDateTime(), certs[j].GetCreatedDateTime()
+		if a != nil && b != nil && !a.Equal(*b) {
+			return a.Before(*b)
+		}
+		if (a == nil) != (b == nil) {
+			return a != nil
+		}
+		return deref(certs[i].GetId()) < deref(certs[j].GetId())
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
