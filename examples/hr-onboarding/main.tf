@@ -79,8 +79,3 @@ output "certifications" {
   description = "Graph id of each managed certification, by \"<user>/<certification_id>\"."
   value       = { for k, c in graph_person_certification.hr : k => c.id }
 }
-
-output "adopted" {
-  description = "Certifications found in Graph when this plan was made (on the first run: those adopted rather than created)."
-  value       = sort(keys(local.existing_ids))
-}

@@ -5,9 +5,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"syscall"
 	"time"
 
@@ -46,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pageSize := fs.Int("page-size", 100, "list page size when $top is absent")
 	anonymous := fs.Bool("allow-anonymous", false, "accept requests without an Authorization header")
 	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
-	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see seedFile)")
+	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see mockgraph.Server.SeedFile)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.SetPageSize(*pageSize)
 	srv.SetAllowAnonymous(*anonymous)
 	if *seed != "" {
-		if err := seedFrom(srv, *seed); err != nil {
+		if err := srv.SeedFile(*seed); err != nil {
 			ln.Close()
 			return err
 		}
@@ -162,46 +159,4 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
-}
-
-// seedFile is the -seed format: users to add (besides the two every mock has) and
-// certifications to create, keyed by user id, UPN or "me".
-type seedFile struct {
-	Users []struct {
-		ID                string `json:"id"`
-		UserPrincipalName string `json:"userPrincipalName"`
-		DisplayName       string `json:"displayName"`
-	} `json:"users"`
-	Certifications map[string][]map[string]any `json:"certifications"`
-}
-
-// seedFrom adds the file's users, then creates its certifications (in file order per
-// user) with the same validation as a POST.
-func seedFrom(srv *mockgraph.Server, path string) error {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("-seed: %w", err)
-	}
-	var f seedFile
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return fmt.Errorf("-seed %s: %w", path, err)
-	}
-	for _, u := range f.Users {
-		srv.AddUser(mockgraph.User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName})
-	}
-	users := make([]string, 0, len(f.Certifications))
-	for u := range f.Certifications {
-		users = append(users, u)
-	}
-	sort.Strings(users)
-	for _, u := range users {
-		for i, body := range f.Certifications[u] {
-			if _, err := srv.Seed(u, body); err != nil {
-				return fmt.Errorf("-seed %s: %s[%d]: %w", path, u, i, err)
-			}
-		}
-	}
-	return nil
 }

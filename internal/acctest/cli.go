@@ -1,0 +1,72 @@
+package acctest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/provider"
+)
+
+// NewCLI drives the real Terraform CLI (TF_ACC_TERRAFORM_PATH) in dir against this
+// provider served in-process. terraform-plugin-testing cannot hold configurations whose
+// resources use for_each (its legacy state shim refuses string keys), so tests of such
+// configurations, the HR example among them, run the CLI through terraform-exec.
+// It skips the test unless TF_ACC is set, like resource.Test.
+func NewCLI(t *testing.T, dir string) (*tfexec.Terraform, tfexec.ReattachInfo) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name the Terraform (or OpenTofu) CLI to test with")
+	}
+	tf, err := tfexec.NewTerraform(dir, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CHECKPOINT_DISABLE": "1"}
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {
+		env["TF_CLI_CONFIG_FILE"] = f
+	}
+	if err := tf.SetEnv(env); err != nil {
+		t.Fatal(err)
+	}
+
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cfgCh := make(chan *plugin.ReattachConfig, 1)
+	closeCh := make(chan struct{})
+	go func() {
+		_ = tf6server.Serve(host+"/graphprofile/graph",
+			providerserver.NewProtocol6(provider.New("test")()),
+			tf6server.WithDebug(ctx, cfgCh, closeCh),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t))
+	}()
+	var cfg *plugin.ReattachConfig
+	select {
+	case cfg = <-cfgCh:
+	case <-closeCh:
+		cancel()
+		t.Fatal("the provider server stopped before it started")
+	}
+	t.Cleanup(func() { cancel(); <-closeCh })
+	return tf, tfexec.ReattachInfo{host + "/graphprofile/graph": {
+		Protocol:        string(cfg.Protocol),
+		ProtocolVersion: cfg.ProtocolVersion,
+		Pid:             cfg.Pid,
+		Test:            cfg.Test,
+		Addr:            tfexec.ReattachConfigAddr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
+	}}
+}
