@@ -47,7 +47,8 @@ type Request struct {
 	Header   http.Header
 	RawBody  []byte // bytes on the wire
 	Body     []byte // gunzipped when Content-Encoding: gzip, else = RawBody
-	Status   int    // 0 while the request is still being handled
+	Status   int    // 0 while the request is still being handled, and for a dropped connection
+	Fault    Kind   // the fault kind this request was given, if any
 }
 
 // Server is the fake. Create it with New (handler only) or Start (listening).
@@ -71,6 +72,8 @@ type Server struct {
 	pageSize         int
 	acceptedToken    string
 	allowAnonymous   bool
+	latency          time.Duration
+	chaos            chaosState
 }
 
 // New returns a server with the two default users and no certifications.
@@ -191,6 +194,9 @@ func (w *statusRecorder) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection (to drop it).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -222,7 +228,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Header().Set("client-request-id", cid)
 
-	s.handle(rec, r, body, bodyErr)
+	s.handle(rec, r, body, bodyErr, entry)
 
 	s.mu.Lock()
 	entry.Status = rec.status
@@ -286,7 +292,19 @@ func (s *Server) checkAuth(r *http.Request) *apiError {
 	return nil
 }
 
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError) {
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError, entry *Request) {
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
 	if err := s.checkAuth(r); err != nil {
 		writeError(w, err)
 		return
@@ -302,6 +320,16 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bod
 		writeError(w, err)
 		return
 	}
+	kind := s.drawKind(rt.op)
+	if kind != "" {
+		s.mu.Lock()
+		entry.Fault = kind
+		s.mu.Unlock()
+	}
+	s.withKind(kind, w, r, func(w http.ResponseWriter) { s.dispatch(w, r, rt, body, bodyErr) })
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, body []byte, bodyErr *apiError) {
 	switch rt.op {
 	case opList:
 		s.handleList(w, r, rt)

@@ -43,6 +43,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pageSize := fs.Int("page-size", 100, "list page size when $top is absent")
 	anonymous := fs.Bool("allow-anonymous", false, "accept requests without an Authorization header")
 	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
+	latency := fs.Duration("latency", 0, "added `delay` before every answer, e.g. 80ms for a realistic Graph")
+	chaosRate := fs.Float64("chaos-rate", 0, "share (0..1) of certification requests that get a random fault")
+	chaosKinds := fs.String("chaos-kinds", "all", "comma-separated fault `kinds` for -chaos-rate: throttle, unavailable, slow, reset-before, reset-after, read-lag, patch-204, audience-number, audience-unknown, truncated")
+	chaosSeed := fs.Uint64("chaos-seed", 0, "random seed for -chaos-rate (0 = random)")
+	slowDelay := fs.Duration("slow-delay", time.Second, "how long a 'slow' fault holds its answer")
 	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see mockgraph.Server.SeedFile)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,6 +57,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *pageSize < 1 || *pageSize > 999 {
 		return fmt.Errorf("-page-size must be between 1 and 999, got %d", *pageSize)
+	}
+	kinds, err := mockgraph.ParseKinds(*chaosKinds)
+	if err != nil {
+		return fmt.Errorf("-chaos-kinds: %w", err)
+	}
+	if *chaosRate < 0 || *chaosRate > 1 {
+		return fmt.Errorf("-chaos-rate must be between 0 and 1, got %v", *chaosRate)
 	}
 	if err := checkLoopback(*listen); err != nil {
 		return err
@@ -66,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.SetAcceptedToken(*token)
 	srv.SetPageSize(*pageSize)
 	srv.SetAllowAnonymous(*anonymous)
+	srv.SetLatency(*latency)
+	srv.SetChaos(mockgraph.Chaos{Rate: *chaosRate, Kinds: kinds, Seed: *chaosSeed, SlowDelay: *slowDelay})
 	if *seed != "" {
 		if err := srv.SeedFile(*seed); err != nil {
 			ln.Close()

@@ -121,6 +121,8 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"-listen", "0.0.0.0:0"},
 		{"-listen", ":0"},
 		{"-page-size", "0"},
+		{"-chaos-rate", "1.5"},
+		{"-chaos-kinds", "throttle,bogus"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
