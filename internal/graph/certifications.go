@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -67,8 +68,22 @@ func (c *Client) CreateCertification(ctx context.Context, userID string, body mo
 	return decodeCertification(raw)
 }
 
+// decodeAttempts bounds re-reads of an answer the SDK could not parse (a body cut short
+// on the way). Reads are safe to repeat.
+const decodeAttempts = 3
+
 // GetCertification GETs one certification.
 func (c *Client) GetCertification(ctx context.Context, userID, id string) (*Certification, error) {
+	for attempt := 1; ; attempt++ {
+		got, err := c.getOnce(ctx, userID, id)
+		var de *DecodeError
+		if !errors.As(err, &de) || attempt >= decodeAttempts || ctx.Err() != nil {
+			return got, err
+		}
+	}
+}
+
+func (c *Client) getOnce(ctx context.Context, userID, id string) (*Certification, error) {
 	ctx, ex := withExchange(ctx)
 	info, err := c.item(userID, id).ToGetRequestInformation(ctx, nil)
 	if err != nil {
@@ -96,7 +111,13 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 	if len(raw) == 0 {
 		return c.GetCertification(ctx, userID, id)
 	}
-	return decodeCertification(raw)
+	got, err := decodeCertification(raw)
+	var de *DecodeError
+	if errors.As(err, &de) {
+		// The PATCH was applied (a 2xx came back); only its echo was unreadable.
+		return c.GetCertification(ctx, userID, id)
+	}
+	return got, err
 }
 
 // DeleteCertification DELETEs one certification. A 404 is returned as an error; callers
@@ -212,16 +233,22 @@ func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFi
 	var out []*Certification
 	seen := map[string]bool{}
 	for page := 0; ; page++ {
-		raw, err := c.send(ctx, info)
-		if err != nil {
-			return nil, newError("list", ex, err)
-		}
 		var body struct {
 			Value    []json.RawMessage `json:"value"`
 			NextLink string            `json:"@odata.nextLink"`
 		}
-		if err := json.Unmarshal(raw, &body); err != nil {
-			return nil, &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
+		for attempt := 1; ; attempt++ {
+			raw, err := c.send(ctx, info)
+			if err != nil {
+				return nil, newError("list", ex, err)
+			}
+			err = json.Unmarshal(raw, &body)
+			if err == nil {
+				break
+			}
+			if attempt >= decodeAttempts || ctx.Err() != nil {
+				return nil, &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
+			}
 		}
 		for _, item := range body.Value {
 			cert, err := decodeCertification(item)
@@ -250,4 +277,20 @@ func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFi
 			return nil, &Error{Op: "list", Err: err}
 		}
 	}
+}
+
+// Claim records that one resource owns the certification id, and reports false when
+// another already does. A create that lost its answer adopts a matching certification
+// only if it can claim it, so two identical creates in one run never share an object.
+func (c *Client) Claim(id string) bool {
+	c.claimsMu.Lock()
+	defer c.claimsMu.Unlock()
+	if c.claims == nil {
+		c.claims = map[string]bool{}
+	}
+	if c.claims[id] {
+		return false
+	}
+	c.claims[id] = true
+	return true
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
@@ -38,6 +39,8 @@ type Config struct {
 	// Transport is the innermost round tripper; nil means a clone of http.DefaultTransport
 	// (which honours HTTPS_PROXY, NO_PROXY and the system trust store).
 	Transport http.RoundTripper
+	// Identity is what the token says about its caller (identity.go); nil = not known.
+	Identity *Identity
 }
 
 // Client talks to Graph. It is safe for concurrent use; one instance serves a whole
@@ -46,6 +49,11 @@ type Client struct {
 	adapter *core.GraphRequestAdapterBase
 	baseURL string
 	host    string
+	// identity is decoded once per provider configuration; see Identity().
+	identity *Identity
+
+	claimsMu sync.Mutex
+	claims   map[string]bool // certification ids owned by a resource of this process
 }
 
 // ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
@@ -110,7 +118,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
 	// enables it the same way.
 	adapter.EnableBackingStore(nil)
-	return &Client{adapter: adapter, baseURL: base, host: host}, nil
+	return &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity}, nil
 }
 
 // BaseURL is {endpoint}/beta.

@@ -468,7 +468,7 @@ func TestErrors(t *testing.T) {
 		dead := mockgraph.Start()
 		url := dead.URL
 		dead.Close()
-		dc, err := graph.NewClient(graph.Config{Endpoint: url, Token: graph.StaticToken(token)})
+		dc, err := graph.NewClient(graph.Config{Endpoint: url, Token: graph.StaticToken(token), Retry: fastRetries})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -556,6 +556,9 @@ func TestValidateEndpoint(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// fastRetries keeps transport-error retries (backoff without Retry-After) quick in tests.
+var fastRetries = graph.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}
+
 func mustDate(t *testing.T, s string) *serialization.DateOnly {
 	t.Helper()
 	d, err := serialization.ParseDateOnly(s)
@@ -597,7 +600,7 @@ func TestTransportFailureAfterThrottleHasNoStaleStatus(t *testing.T) {
 		_ = conn.Close()
 	}))
 	defer srv.Close()
-	c, err := graph.NewClient(graph.Config{Endpoint: srv.URL, Token: graph.StaticToken("t")})
+	c, err := graph.NewClient(graph.Config{Endpoint: srv.URL, Token: graph.StaticToken("t"), Retry: fastRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

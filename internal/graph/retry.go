@@ -49,8 +49,22 @@ func newRetryHandler(p RetryPolicy) *retryHandler {
 	return &retryHandler{policy: p.withDefaults(), now: time.Now}
 }
 
-func retryable(status int) bool {
-	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+// retryable decides whether an attempt's outcome is retried. 429 and 503 mean Graph did
+// not act, so every method is retried. A 504, or no answer at all, may follow a write
+// Graph already applied: only idempotent methods are retried then. A POST's lost answer is
+// settled by its caller, which looks for the object before posting again.
+func retryable(method string, status int, err error) bool {
+	idempotent := method != http.MethodPost
+	if err != nil {
+		return idempotent
+	}
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	case http.StatusGatewayTimeout:
+		return idempotent
+	}
+	return false
 }
 
 func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Request) (*http.Response, error) {
@@ -75,17 +89,33 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 			r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
 		}
 		resp, err := pipeline.Next(r, idx)
-		if err != nil || !retryable(resp.StatusCode) || attempt >= h.policy.MaxRetries {
+		status := 0
+		if err == nil {
+			status = resp.StatusCode
+		}
+		if ctx.Err() != nil {
+			drain(resp)
+			return nil, ctx.Err()
+		}
+		if !retryable(req.Method, status, err) || attempt >= h.policy.MaxRetries {
 			return resp, err
 		}
-		wait := h.delay(resp.Header.Get("Retry-After"), attempt)
-		if dl, ok := ctx.Deadline(); ok && h.now().Add(wait).After(dl) {
-			// Waiting would outlive the operation's timeout: hand back Graph's answer now.
-			return resp, nil
+		retryAfter := ""
+		if resp != nil {
+			retryAfter = resp.Header.Get("Retry-After")
 		}
-		tflog.Debug(ctx, "graph: retrying throttled request", map[string]interface{}{
-			"status": resp.StatusCode, "attempt": attempt + 1, "wait": wait.String(),
-		})
+		wait := h.delay(retryAfter, attempt)
+		if dl, ok := ctx.Deadline(); ok && h.now().Add(wait).After(dl) {
+			// Waiting would outlive the operation's timeout: hand back what we have now.
+			return resp, err
+		}
+		fields := map[string]interface{}{"method": req.Method, "attempt": attempt + 1, "wait": wait.String()}
+		if err != nil {
+			fields["error"] = err.Error()
+		} else {
+			fields["status"] = status
+		}
+		tflog.Debug(ctx, "graph: retrying request", fields)
 		drain(resp)
 		if !sleepCtx(ctx, wait) {
 			return nil, ctx.Err()

@@ -33,12 +33,23 @@ func TestRetryPolicyDefaults(t *testing.T) {
 }
 
 func TestRetryable(t *testing.T) {
-	for status, want := range map[int]bool{
-		429: true, 503: true, 504: true,
-		200: false, 400: false, 401: false, 403: false, 404: false, 409: false, 500: false, 502: false,
-	} {
-		if got := retryable(status); got != want {
-			t.Errorf("retryable(%d) = %v, want %v", status, got, want)
+	reset := errors.New("connection reset by peer")
+	tests := []struct {
+		method string
+		status int
+		err    error
+		want   bool
+	}{
+		{"GET", 429, nil, true}, {"POST", 429, nil, true}, {"PATCH", 503, nil, true}, {"POST", 503, nil, true},
+		// A 504 or a lost answer may follow an applied write: never re-POST blindly.
+		{"GET", 504, nil, true}, {"DELETE", 504, nil, true}, {"PATCH", 504, nil, true}, {"POST", 504, nil, false},
+		{"GET", 0, reset, true}, {"PATCH", 0, reset, true}, {"DELETE", 0, reset, true}, {"POST", 0, reset, false},
+		{"GET", 200, nil, false}, {"POST", 400, nil, false}, {"GET", 401, nil, false}, {"PATCH", 403, nil, false},
+		{"GET", 404, nil, false}, {"POST", 409, nil, false}, {"GET", 500, nil, false}, {"GET", 502, nil, false},
+	}
+	for _, tt := range tests {
+		if got := retryable(tt.method, tt.status, tt.err); got != tt.want {
+			t.Errorf("retryable(%s, %d, %v) = %v, want %v", tt.method, tt.status, tt.err, got, tt.want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ type Kind string
 const (
 	KindThrottle        Kind = "throttle"         // 429 with Retry-After: 0; nothing applied
 	KindUnavailable     Kind = "unavailable"      // 503 with Retry-After: 0; nothing applied
-	KindSlow            Kind = "slow"             // the answer comes after Chaos.SlowDelay
+	KindSlow            Kind = "slow"             // applied; the answer comes after Chaos.SlowDelay
 	KindResetBefore     Kind = "reset-before"     // the connection drops; nothing applied
 	KindResetAfter      Kind = "reset-after"      // applied, then the connection drops: the answer is lost
 	KindReadLag         Kind = "read-lag"         // create only: the new item's next GETs answer 404
@@ -207,19 +207,6 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 	case KindResetBefore:
 		resetConnection(w)
 		return
-	case KindSlow:
-		s.mu.Lock()
-		d := cmp.Or(s.chaos.SlowDelay, time.Second)
-		s.mu.Unlock()
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
-			return
-		case <-t.C:
-		}
-		dispatch(w)
-		return
 	case "":
 		dispatch(w)
 		return
@@ -232,6 +219,18 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 	case KindResetAfter:
 		resetConnection(w)
 		return
+	case KindSlow:
+		// Applied at once, answered late: a client that gives up first has written anyway.
+		s.mu.Lock()
+		d := cmp.Or(s.chaos.SlowDelay, time.Second)
+		s.mu.Unlock()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-t.C:
+		}
 	case KindReadLag:
 		if rec.Code == http.StatusCreated {
 			var ent struct {

@@ -91,7 +91,9 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		return
 	}
 	user := plan.UserID.ValueString()
-	created, err := r.client.CreateCertification(ctx, user, body)
+	planned := plan.Values
+	created, d, err := r.createOrAdopt(ctx, user, body, &planned)
+	resp.Diagnostics.Append(d...)
 	if err != nil {
 		var de *graph.DecodeError
 		if errors.As(err, &de) && de.ID != "" {
@@ -105,6 +107,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		return
 	}
 	resp.Diagnostics.Append(flatten(ctx, created, &plan.Values)...)
+	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	stamp, _ := json.Marshal(time.Now().UTC())
@@ -213,10 +216,23 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	user, id := state.UserID.ValueString(), state.ID.ValueString()
 	updated, err := r.client.UpdateCertification(ctx, user, id, body)
 	if err != nil {
+		// Keep state truthful: the PATCH may or may not have been applied, so record
+		// what Graph holds now when it can be read; the next plan then shows what is left.
+		rctx, cancel := reconcileContext(ctx)
+		if cur, gerr := r.client.GetCertification(rctx, user, id); gerr == nil {
+			truth := state
+			if !flatten(rctx, cur, &truth.Values).HasError() {
+				resp.Diagnostics.Append(resp.State.Set(ctx, &truth)...)
+			}
+		}
+		cancel()
 		resp.Diagnostics.Append(errorDiag("updating", user, err))
 		return
 	}
+	planned := plan.Values
+	updated = r.awaitUpdated(ctx, user, id, &planned, updated)
 	resp.Diagnostics.Append(flatten(ctx, updated, &plan.Values)...)
+	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -1,0 +1,195 @@
+package personcertification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+const (
+	// createAttempts bounds POSTs for one create whose answers keep getting lost.
+	createAttempts = 3
+	// clockSkew widens the window in which a found certification counts as ours.
+	clockSkew = 2 * time.Minute
+	// reconcileTimeout bounds the search after the operation's own deadline has passed:
+	// one list, no waiting, so nothing outlives the timeout by more than this.
+	reconcileTimeout = 30 * time.Second
+	// staleReadAttempts bounds re-reads while Graph still serves the pre-update object.
+	staleReadAttempts = 6
+)
+
+// createOrAdopt POSTs body. When the answer is lost after Graph may have applied it (no
+// answer, a timeout, a 5xx other than 503, an unreadable 2xx without an id), it looks
+// among the user's certifications for one created since the call began that matches
+// every field sent, and adopts it; only when there is none does it POST again. So a lost
+// answer leaves neither an orphan nor a twin.
+func (r *Resource) createOrAdopt(ctx context.Context, user string, body pc, plan *Values) (*graph.Certification, diag.Diagnostics, error) {
+	var diags diag.Diagnostics
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		created, err := r.client.CreateCertification(ctx, user, body)
+		if err == nil {
+			if id := created.GetId(); id != nil {
+				r.client.Claim(*id)
+			}
+			return created, diags, nil
+		}
+		var de *graph.DecodeError
+		if errors.As(err, &de) && de.ID != "" {
+			// Created; only the echo was unreadable. Read it back.
+			r.client.Claim(de.ID)
+			rctx, cancel := reconcileContext(ctx)
+			got, gerr := r.readBack(rctx, user, de.ID)
+			cancel()
+			if gerr != nil {
+				return nil, diags, err
+			}
+			return got, diags, nil
+		}
+		if !lostAnswer(err) {
+			return nil, diags, err
+		}
+		tflog.Warn(ctx, "create answer lost; looking for the certification before posting again", map[string]interface{}{"error": err.Error(), "attempt": attempt})
+		found, serr := r.findCreated(ctx, user, plan, start)
+		if found != nil {
+			diags.AddWarning("Adopted a certification whose create answer was lost",
+				fmt.Sprintf("Graph's answer to the create was lost (%v). The certification %s, created since then with exactly the values sent, was adopted instead of creating a second one.",
+					err, deref(found.GetId())))
+			return found, diags, nil
+		}
+		if serr != nil {
+			return nil, diags, fmt.Errorf("%w; looking for the certification afterwards also failed: %v", err, serr)
+		}
+		if ctx.Err() != nil || attempt >= createAttempts {
+			return nil, diags, err
+		}
+	}
+}
+
+// lostAnswer reports whether a failed create may have been applied by Graph.
+func lostAnswer(err error) bool {
+	var de *graph.DecodeError
+	if errors.As(err, &de) {
+		return true
+	}
+	switch graph.StatusOf(err) {
+	case 0, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// reconcileContext is ctx while it lives, else a short one of its own: after a timeout
+// the provider still looks once for what it may have created.
+func reconcileContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+}
+
+// findCreated returns the oldest unclaimed certification of user created since start
+// (less clock skew) whose every writable value equals the plan's.
+func (r *Resource) findCreated(ctx context.Context, user string, plan *Values, start time.Time) (*graph.Certification, error) {
+	ctx, cancel := reconcileContext(ctx)
+	defer cancel()
+	list, err := r.client.ListCertifications(ctx, user, graph.ListFilter{DisplayName: plan.DisplayName.ValueString()})
+	if err != nil {
+		return nil, err
+	}
+	sortCertifications(list)
+	for _, c := range list {
+		t := c.GetCreatedDateTime()
+		if t == nil || t.Before(start.Add(-clockSkew)) {
+			continue
+		}
+		var v Values
+		if flatten(ctx, c, &v).HasError() || len(differences(plan, &v)) > 0 {
+			continue
+		}
+		if id := c.GetId(); id != nil && r.client.Claim(*id) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// readBack GETs a certification that Graph has just written, polling through the
+// replication lag in which it still answers 404.
+func (r *Resource) readBack(ctx context.Context, user, id string) (*graph.Certification, error) {
+	got, err := r.client.GetCertification(ctx, user, id)
+	if graph.IsNotFound(err) {
+		return r.awaitVisible(ctx, user, id, consistencyWindow)
+	}
+	return got, err
+}
+
+// awaitUpdated re-reads while Graph still serves values older than the update just
+// applied (a stale read), for a bounded number of attempts.
+func (r *Resource) awaitUpdated(ctx context.Context, user, id string, plan *Values, got *graph.Certification) *graph.Certification {
+	wait := 200 * time.Millisecond
+	for attempt := 0; attempt < staleReadAttempts; attempt++ {
+		var v Values
+		if flatten(ctx, got, &v).HasError() || len(differences(plan, &v)) == 0 {
+			return got
+		}
+		tflog.Debug(ctx, "stale read after update; reading again", map[string]interface{}{"id": id, "wait": wait.String()})
+		if !sleep(ctx, wait) {
+			return got
+		}
+		next, err := r.client.GetCertification(ctx, user, id)
+		if err != nil {
+			return got
+		}
+		got, wait = next, min(wait*2, 3*time.Second)
+	}
+	return got
+}
+
+// differences names the attributes whose applied value differs from a known planned
+// value. Unknown planned values (computed ones) never differ.
+func differences(plan, applied *Values) []string {
+	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
+	var names []string
+	for i := range p.NumField() {
+		pv, ok := p.Field(i).Interface().(attr.Value)
+		if !ok || pv.IsUnknown() {
+			continue
+		}
+		if av := a.Field(i).Interface().(attr.Value); !pv.Equal(av) {
+			names = append(names, strings.Split(p.Type().Field(i).Tag.Get("tfsdk"), ",")[0])
+		}
+	}
+	return names
+}
+
+// keepPlanned settles applied onto every known planned value, so Terraform never sees
+// an inconsistent result after apply. When Graph stored something else, it warns: the
+// next refresh reads Graph's value and the plan shows the difference.
+func keepPlanned(plan, applied *Values) diag.Diagnostics {
+	var diags diag.Diagnostics
+	names := differences(plan, applied)
+	if len(names) == 0 {
+		return diags
+	}
+	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
+	for i := range p.NumField() {
+		if pv, ok := p.Field(i).Interface().(attr.Value); ok && !pv.IsUnknown() {
+			a.Field(i).Set(p.Field(i))
+		}
+	}
+	diags.AddWarning("Graph answered with other values than were sent",
+		fmt.Sprintf("After the write Graph still returned different values for %s. The configured values are kept in state; the next plan reads Graph again and shows any real difference.",
+			strings.Join(names, ", ")))
+	return diags
+}
