@@ -1,6 +1,7 @@
 package personcertification_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -24,6 +25,28 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		{`description = "   "`, `description.*blank`},
 		{`issuing_company = ""`, `issuing_company.*length`},
 		{`source = { type = [] }`, `source.*at least 1`},
+		{`start_date = "2024-13-01"`, `start_date.*not a real calendar date`},
+		{`issued_date = "2024-04-31"`, `issued_date.*not a real calendar date`},
+		{`end_date = "Date"`, `end_date.*not a date in the form YYYY-MM-DD`},
+		{`start_date = "15/01/2024"`, `start_date.*YYYY-MM-DD`},
+		{`issued_date = " 2024-01-15"`, `issued_date.*YYYY-MM-DD`},
+		{`end_date = ""`, `end_date.*YYYY-MM-DD`},
+		{"issued_date = \"2024-02-01\"\n  start_date = \"2030-01-01\"\n  end_date = \"2029-12-31\"", `end_date.*falls before start_date 2030-01-01`},
+		{`allowed_audiences = ["everyone", "world"]`, `allowed_audiences.*value must be one of`},
+		{`allowed_audiences = ["unknownFutureValue"]`, `allowed_audiences.*value must be one of`},
+		{`allowed_audiences = ["organization,everyone"]`, `allowed_audiences.*value must be one of`},
+		{`web_url = "www.iame.io/blackbelt"`, `web_url.*not an absolute URL`},
+		{`web_url = "javascript:alert(1)"`, `web_url.*only http and https`},
+		{`thumbnail_url = "https:///no-host.png"`, `thumbnail_url.*no host`},
+		{`thumbnail_url = "https://iame.io/a b.png"`, `thumbnail_url.*white space`},
+		{`web_url = "mailto:certs@iame.io"`, `web_url.*only http and https`},
+		{`certification_id = ""`, `certification_id.*length`},
+		{`certification_id = "\t"`, `certification_id.*blank`},
+		{`issuing_authority = "  \n  "`, `issuing_authority.*blank`},
+		{`description = "` + strings.Repeat("x", 1001) + `"`, `description.*length.*1000`},
+		{`issuing_company = "` + strings.Repeat("é", 1001) + `"`, `issuing_company.*length.*1000`},
+		{`source = { type = ["HR", " "] }`, `source.*blank`},
+		{`source = { type = ["` + strings.Repeat("s", 201) + `"] }`, `source.*length`},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
@@ -34,6 +57,66 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		})
 	}
 	steps = append(steps,
+		resource.TestStep{
+			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \" \"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`display_name.*blank`),
+		},
+		resource.TestStep{
+			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`"display_name" is required`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("users/adele@contoso.com", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`user_id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("adele@contoso.com?$select=id", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`user_id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("ME", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`user_id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`user_id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"me\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`Invalid import id.*<user_id>/<certification id>`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"me/a/b\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`Invalid import id`),
+		},
+		resource.TestStep{
+			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"nobody/0fb4c1e3\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`Invalid import id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      `provider "graph" { endpoint = "ftp://graph.example" }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`endpoint.*absolute http\(s\) URL`),
+		},
+		resource.TestStep{
+			Config:      `provider "graph" { endpoint = "https://graph.example/?tenant=x" }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`endpoint.*must not carry a query`),
+		},
+		resource.TestStep{
+			Config:      `provider "graph" { access_token = "" }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`access_token.*length`),
+		},
 		resource.TestStep{
 			Config:      provider + minimalConfig("not a user", ""),
 			PlanOnly:    true,
@@ -49,6 +132,10 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("validation errors sent %d request(s) to the server, want 0", n)
 	}
+	if len(steps) < 30 {
+		t.Fatalf("the catalogue holds %d bad inputs, want at least 30", len(steps))
+	}
+	t.Logf("%d bad inputs rejected at validate or plan time with no request to Graph", len(steps))
 }
 
 func TestAccPersonCertification_importIDErrors(t *testing.T) {
