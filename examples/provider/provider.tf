@@ -1,6 +1,7 @@
-# A token obtained elsewhere, for example:
-#   export GRAPH_ACCESS_TOKEN=$(az account get-access-token --resource-type ms-graph --query accessToken -o tsv)
+# With nothing set, the provider signs in the way the azuread provider does: from ARM_*
+# environment variables (client secret, certificate, OIDC, managed identity), else as the
+# Azure CLI's account (`az login`). See Authentication below for each method.
 provider "graph" {
-  # endpoint defaults to GRAPH_ENDPOINT, then https://graph.microsoft.com
-  # access_token defaults to GRAPH_ACCESS_TOKEN
+  # environment = "public"          # or usgovernment, usgovernmentl5, china; ARM_ENVIRONMENT
+  # endpoint    = "https://graph.microsoft.com" # GRAPH_ENDPOINT; requests go to {endpoint}/beta/...
 }

@@ -74,6 +74,7 @@ type Server struct {
 	allowAnonymous   bool
 	latency          time.Duration
 	chaos            chaosState
+	entra            entraState // Entra ID side: apps, identities, issued tokens (entra.go)
 }
 
 // New returns a server with the two default users and no certifications.
@@ -293,6 +294,9 @@ func (s *Server) checkAuth(r *http.Request) *apiError {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError, entry *Request) {
+	if s.serveEntra(w, r, body) { // token endpoints, discovery, managed identity, CI OIDC (entra.go)
+		return
+	}
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
@@ -311,6 +315,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bod
 	}
 	rt, err := parseRoute(r.Method, r.URL.Path)
 	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.checkIssuedToken(r, rt); err != nil { // only with RequireIssuedTokens (entra.go)
 		writeError(w, err)
 		return
 	}

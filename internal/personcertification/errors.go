@@ -43,10 +43,7 @@ func nextStep(action, userID string, status int) string {
 		return "The access token was refused. Get a fresh token (for example `az account get-access-token --resource-type ms-graph`) " +
 			"and set it in the provider's access_token or in GRAPH_ACCESS_TOKEN."
 	case http.StatusForbidden:
-		perm := "User.ReadWrite.All"
-		if userID == graph.Me {
-			perm = "User.ReadWrite"
-		}
+		perm := graph.WritePermission(userID) // the permission the plan-time warning names
 		return fmt.Sprintf("The token may not write this profile. Grant the delegated permission %s (user_id = %q) and sign in again; "+
 			"the profile API does not support application permissions, and writing another user's profile may be refused even then.", perm, userID)
 	case http.StatusNotFound:

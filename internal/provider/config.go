@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,6 +19,9 @@ type settings struct {
 	endpoint       string
 	token          graph.TokenSource
 	credentialName string
+	cloud          cloud     // environment: Graph host (token audience) and authority host
+	tried          []string  // each method in order and why it was or was not used
+	redact         *redactor // every secret seen while resolving
 }
 
 // stringSetting returns the configured value, else the environment variable's.
@@ -32,10 +36,24 @@ func stringSetting(v types.String, getenv func(string) string, env string) strin
 // resolve applies the fallbacks and picks a credential. Credential methods are tried in a
 // fixed order; each one that is not configured says why, so the final error lists them.
 func resolve(cfg Model, getenv func(string) string) (settings, diag.Diagnostics) {
+	return resolveWith(cfg, getenv, nil)
+}
+
+// resolveWith is resolve with the HTTP transport for token traffic (nil: a clone of
+// http.DefaultTransport, which honours HTTPS_PROXY, NO_PROXY and the system trust store).
+func resolveWith(cfg Model, getenv func(string) string, transport http.RoundTripper) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s := settings{endpoint: stringSetting(cfg.Endpoint, getenv, EnvEndpoint)}
+	s := settings{endpoint: stringSetting(cfg.Endpoint, getenv, EnvEndpoint), redact: &redactor{}}
+	if d := unknownCredentialSettings(cfg); d.HasError() {
+		return s, d
+	}
+	c, authority, d := resolveCloud(cfg, getenv)
+	if diags.Append(d...); diags.HasError() {
+		return s, diags
+	}
+	s.cloud = c
 	if s.endpoint == "" {
-		s.endpoint = graph.DefaultEndpoint
+		s.endpoint = c.graphHost
 	}
 	if err := graph.ValidateEndpoint(s.endpoint); err != nil {
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint",
@@ -53,37 +71,60 @@ func resolve(cfg Model, getenv func(string) string) (settings, diag.Diagnostics)
 		return s, diags
 	}
 
+	if transport == nil {
+		transport = defaultTransport()
+	}
+	in := &credentialInput{cfg: cfg, getenv: getenv, cloud: c, authority: authority,
+		customAuthority: !knownAuthority(authority), transport: transport, redact: s.redact}
 	var tried []string
-	for _, m := range credentialMethods {
-		ts, name, why := m(cfg, getenv)
-		if ts != nil {
-			s.token, s.credentialName = ts, name
+	for i, m := range credentialMethods {
+		ts, why, d := m.build(in)
+		if diags.Append(d...); diags.HasError() {
 			return s, diags
 		}
-		tried = append(tried, fmt.Sprintf("- %s: %s", name, why))
+		if ts != nil {
+			s.token, s.credentialName = ts, m.name
+			tried = append(tried, fmt.Sprintf("- %s: used", m.name))
+			for _, rest := range credentialMethods[i+1:] {
+				tried = append(tried, fmt.Sprintf("- %s: not tried", rest.name))
+			}
+			s.tried = tried
+			return s, diags
+		}
+		tried = append(tried, fmt.Sprintf("- %s: %s", m.name, why))
 	}
+	s.tried = tried
 	diags.AddError("No Graph credential configured",
 		"The provider found no way to get a token for Microsoft Graph. Tried:\n"+strings.Join(tried, "\n")+
-			"\n\nSet access_token in the provider block or GRAPH_ACCESS_TOKEN in the environment.")
+			"\n\nSet access_token (GRAPH_ACCESS_TOKEN), or the ARM_* variables of a client secret, certificate, OIDC, "+
+			"managed identity or Azure CLI sign-in. "+credentialsDocs)
 	return s, diags
 }
 
-// A credentialMethod returns a TokenSource when it is configured, else why it is not.
-// The Entra ID methods (client secret, certificate, OIDC, managed identity, Azure CLI)
-// slot into this list.
-type credentialMethod func(cfg Model, getenv func(string) string) (ts graph.TokenSource, name, whyNot string)
-
-var credentialMethods = []credentialMethod{
-	staticAccessToken,
+// A credentialMethod returns a TokenSource when it is configured, else why it is not, or
+// a diagnostic when it is configured but cannot work (credentials.go).
+type credentialMethod struct {
+	name  string
+	build func(in *credentialInput) (ts graph.TokenSource, whyNot string, diags diag.Diagnostics)
 }
 
-func staticAccessToken(cfg Model, getenv func(string) string) (graph.TokenSource, string, string) {
-	const name = "access_token"
-	tok := stringSetting(cfg.AccessToken, getenv, EnvAccessToken)
+// credentialMethods is the default order: the azuread provider's (certificate, secret,
+// OIDC, managed identity, Azure CLI), with a handed-over access_token first.
+var credentialMethods = []credentialMethod{
+	{"access_token", staticAccessToken},
+	{"client certificate", clientCertificate},
+	{"client secret", clientSecret},
+	{"OIDC", oidcMethod},
+	{"managed identity", managedIdentity},
+	{"Azure CLI", azureCLI},
+}
+
+func staticAccessToken(in *credentialInput) (graph.TokenSource, string, diag.Diagnostics) {
+	tok := stringSetting(in.cfg.AccessToken, in.getenv, EnvAccessToken)
 	if tok == "" {
-		return nil, name, "neither access_token nor " + EnvAccessToken + " is set"
+		return nil, "neither access_token nor " + EnvAccessToken + " is set", nil
 	}
-	return graph.StaticToken(tok), name, ""
+	return staticTokenSource(tok, in.redact), "", nil
 }
 
 func source(v types.String, env string) string {

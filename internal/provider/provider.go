@@ -4,6 +4,8 @@ package provider
 
 import (
 	"context"
+	"maps"
+	"net/http"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,12 +34,17 @@ type Provider struct {
 	version string
 	// getenv reads the environment; tests swap it instead of touching the process.
 	getenv func(string) string
+	// transport carries Graph and token traffic; nil means a clone of http.DefaultTransport
+	// (HTTPS_PROXY, NO_PROXY, the system trust store and SSL_CERT_FILE). Set by
+	// NewWithOptions, for embedding and tests; there is no configuration setting for it.
+	transport http.RoundTripper
 }
 
 // Model is the provider block.
 type Model struct {
 	Endpoint    types.String `tfsdk:"endpoint"`
 	AccessToken types.String `tfsdk:"access_token"`
+	credentialModel
 }
 
 // New returns the provider factory for a given version.
@@ -51,13 +58,15 @@ func (p *Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp 
 }
 
 func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	defer func() { maps.Copy(resp.Schema.Attributes, credentialAttributes()) }() // credentials_schema.go
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages people's profile certifications in Microsoft Graph (beta `personCertification`).",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The Graph root URL; requests go to `{endpoint}/beta/...`. Defaults to `GRAPH_ENDPOINT`, then `" +
-					graph.DefaultEndpoint + "`. Must be an absolute http(s) URL. The access token is sent only to this host.",
+				MarkdownDescription: "The Graph root URL; requests go to `{endpoint}/beta/...`. Defaults to `GRAPH_ENDPOINT`, then the " +
+					"`environment`'s Graph host (`" + graph.DefaultEndpoint + "` for `public`). Must be an absolute http(s) URL. " +
+					"The access token is sent only to this host. It does not change the token's audience, which follows `environment`.",
 				Validators: []validator.String{endpointValidator{}},
 			},
 			"access_token": schema.StringAttribute{
@@ -77,13 +86,19 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, diags := resolve(cfg, p.getenv)
+	settings, diags := resolveWith(cfg, p.getenv, p.transport)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "access_token", "token", "Authorization")
-	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token})
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, settings.redact.values()...)
+	identity, diags := settings.identify(ctx) // the first token: proves the credential, decodes its claims once
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token, Identity: identity, Transport: p.transport})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the graph provider", err.Error())
 		return
