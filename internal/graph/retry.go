@@ -14,9 +14,13 @@ import (
 	khttp "github.com/microsoft/kiota-http-go"
 )
 
+// NoRetries as RetryPolicy.MaxRetries turns retries off.
+const NoRetries = -1
+
 // RetryPolicy bounds retries of throttled and unavailable answers (429, 503, 504).
 type RetryPolicy struct {
-	// MaxRetries is the most retries after the first attempt. Default 8.
+	// MaxRetries is the most retries after the first attempt. 0 takes the default (8);
+	// NoRetries turns them off.
 	MaxRetries int
 	// MaxDelay caps one wait, whether from Retry-After or from backoff. Default 60s.
 	MaxDelay time.Duration
@@ -25,8 +29,11 @@ type RetryPolicy struct {
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxRetries <= 0 {
+	switch {
+	case p.MaxRetries == 0:
 		p.MaxRetries = 8
+	case p.MaxRetries < 0:
+		p.MaxRetries = 0
 	}
 	if p.MaxDelay <= 0 {
 		p.MaxDelay = 60 * time.Second

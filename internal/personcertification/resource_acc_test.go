@@ -533,3 +533,27 @@ func TestAccPersonCertification_errorDiagnostics(t *testing.T) {
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// max_retries bounds the attempts: with 1, a create meets the second 503 and gives up.
+func TestAccPersonCertification_maxRetries(t *testing.T) {
+	s, _ := acctest.Mock(t)
+	s.Inject(mockgraph.Fault{Op: "create", Status: 503, RetryAfter: "0", Times: 5})
+	provider := fmt.Sprintf("provider \"graph\" {\n  endpoint     = %q\n  access_token = %q\n  max_retries  = 1\n  max_retry_delay = \"1s\"\n}\n", s.URL, acctest.Token)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      provider + minimalConfig("me", ""),
+			ExpectError: wrapped(`503 Service Unavailable.*after 2 attempts`),
+		}},
+	})
+	posts := 0
+	for _, r := range s.Requests() {
+		if r.Method == "POST" {
+			posts++
+		}
+	}
+	// 2 attempts of the first POST; the lost-answer search does not apply to a 503.
+	if posts != 2 {
+		t.Fatalf("%d POSTs reached the server, want 2", posts)
+	}
+}

@@ -1,6 +1,9 @@
 package personcertification_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -113,6 +116,33 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 			ExpectError: wrapped(`endpoint.*must not carry a query`),
 		},
 		resource.TestStep{
+			Config:      `provider "graph" { max_retry_delay = "forever" }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`max_retry_delay.*not a duration`),
+		},
+		resource.TestStep{
+			Config:      `provider "graph" { max_retries = 99 }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`max_retries.*between 0 and 20`),
+		},
+		resource.TestStep{
+			Config:      `provider "graph" { environment = "mars" }` + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`environment.*value must be one of`),
+		},
+		resource.TestStep{
+			// A conflicting provider configuration: the client id given twice, differently.
+			Config: fmt.Sprintf(`provider "graph" {
+  endpoint            = %q
+  client_id           = "11111111-1111-1111-1111-111111111111"
+  client_id_file_path = %q
+  tenant_id           = "22222222-2222-2222-2222-222222222222"
+  client_secret       = "not-a-real-secret"
+}`, s.URL, clientIDFile(t)) + minimalConfig("me", ""),
+			PlanOnly:    true,
+			ExpectError: wrapped(`Conflicting client_id`),
+		},
+		resource.TestStep{
 			Config:      `provider "graph" { access_token = "" }` + minimalConfig("me", ""),
 			PlanOnly:    true,
 			ExpectError: wrapped(`access_token.*length`),
@@ -151,4 +181,14 @@ func TestAccPersonCertification_importIDErrors(t *testing.T) {
 			},
 		},
 	})
+}
+
+// clientIDFile writes a client id that differs from the one in the provider block.
+func clientIDFile(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "client-id")
+	if err := os.WriteFile(f, []byte("33333333-3333-3333-3333-333333333333"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

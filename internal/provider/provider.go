@@ -4,10 +4,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -42,8 +44,10 @@ type Provider struct {
 
 // Model is the provider block.
 type Model struct {
-	Endpoint    types.String `tfsdk:"endpoint"`
-	AccessToken types.String `tfsdk:"access_token"`
+	Endpoint      types.String `tfsdk:"endpoint"`
+	AccessToken   types.String `tfsdk:"access_token"`
+	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+	MaxRetryDelay types.String `tfsdk:"max_retry_delay"`
 	credentialModel
 }
 
@@ -68,6 +72,19 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 					"`environment`'s Graph host (`" + graph.DefaultEndpoint + "` for `public`). Must be an absolute http(s) URL. " +
 					"The access token is sent only to this host. It does not change the token's audience, which follows `environment`.",
 				Validators: []validator.String{endpointValidator{}},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times one request is retried after Graph throttles it (429) or is unavailable "+
+					"(503, 504, or no answer for a read, update or delete), between 0 and %d. Default %d. Retries never outlive the "+
+					"operation's timeout (the resource's `timeouts` block).", maxRetriesLimit, defaultMaxRetries),
+				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+			},
+			"max_retry_delay": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The longest single wait between retries, as a Go duration such as `30s` or `2m` (1s to 10m). " +
+					"Graph's `Retry-After` is honoured up to this; without it the wait grows exponentially with jitter. Default `60s`.",
+				Validators: []validator.String{retryDelayValidator{}},
 			},
 			"access_token": schema.StringAttribute{
 				Optional:   true,
@@ -98,7 +115,12 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token, Identity: identity, Transport: p.transport})
+	retry, err := retryPolicy(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid retry settings", err.Error())
+		return
+	}
+	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token, Identity: identity, Transport: p.transport, Retry: retry})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the graph provider", err.Error())
 		return
