@@ -124,7 +124,7 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		}
 		tflog.Debug(ctx, "graph: retrying request", fields)
 		drain(resp)
-		if !sleepCtx(ctx, wait) {
+		if !Sleep(ctx, wait) {
 			return nil, ctx.Err()
 		}
 	}
@@ -170,8 +170,9 @@ func drain(resp *http.Response) {
 
 var _ khttp.Middleware = (*retryHandler)(nil)
 
-// sleepCtx waits d or until ctx ends; it reports whether the full wait elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// Sleep waits d or until ctx ends; it reports whether the full wait elapsed. Every wait
+// in the provider goes through it, so none outlives the operation's deadline.
+func Sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -341,13 +341,13 @@ func TestIntercept_cancelDuringWait(t *testing.T) {
 	}
 }
 
-func TestSleepCtx(t *testing.T) {
-	if !sleepCtx(context.Background(), 0) {
+func TestSleep(t *testing.T) {
+	if !Sleep(context.Background(), 0) {
 		t.Error("a zero wait did not complete")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if sleepCtx(ctx, time.Hour) {
+	if Sleep(ctx, time.Hour) {
 		t.Error("a cancelled context let an hour's wait complete")
 	}
 }

@@ -144,7 +144,7 @@ func (r *Resource) awaitUpdated(ctx context.Context, user, id string, plan *Valu
 			return got
 		}
 		tflog.Debug(ctx, "stale read after update; reading again", map[string]interface{}{"id": id, "wait": wait.String()})
-		if !sleep(ctx, wait) {
+		if !graph.Sleep(ctx, wait) {
 			return got
 		}
 		next, err := r.client.GetCertification(ctx, user, id)

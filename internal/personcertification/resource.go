@@ -168,7 +168,7 @@ func (r *Resource) awaitVisible(ctx context.Context, user, id string, window tim
 	wait := 250 * time.Millisecond
 	for {
 		tflog.Debug(ctx, "certification not visible yet after create; polling", map[string]interface{}{"id": id, "wait": wait.String()})
-		if !sleep(ctx, wait) {
+		if !graph.Sleep(ctx, wait) {
 			return nil, ctx.Err()
 		}
 		got, err := r.client.GetCertification(ctx, user, id)
@@ -176,17 +176,6 @@ func (r *Resource) awaitVisible(ctx context.Context, user, id string, window tim
 			return got, err
 		}
 		wait = min(wait*2, 5*time.Second)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 
