@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pinned CLIs into .tools/ when they are missing. Sourced by the make targets.
-# Usage: scripts/tools.sh terraform|tofu|tfplugindocs|golangci_lint ...
+# Usage: scripts/tools.sh terraform|tofu|tfplugindocs|golangci_lint|goreleaser ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="$PWD/.tools"
@@ -8,6 +8,7 @@ TERRAFORM_VERSION=1.8.5
 TOFU_VERSION=1.12.6
 TFPLUGINDOCS_VERSION=0.25.0
 GOLANGCI_LINT_VERSION=2.15.0
+GORELEASER_VERSION=2.16.0
 mkdir -p "$TOOLS"
 
 install_terraform() {
@@ -36,6 +37,14 @@ install_golangci_lint() {
   if [ -x "$TOOLS/golangci-lint" ] && grep -q "version v\?$GOLANGCI_LINT_VERSION " <<<"$("$TOOLS/golangci-lint" version 2>/dev/null)"; then return; fi
   echo "installing golangci-lint v$GOLANGCI_LINT_VERSION into .tools/ (go install; a few minutes on a cold cache)" >&2
   GOBIN="$TOOLS" go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$GOLANGCI_LINT_VERSION"
+}
+
+# goreleaser: v2.16.0 is the newest release that builds here (v2.17.0 needs a module the proxy
+# does not serve, v2.18 needs Go 1.27).
+install_goreleaser() {
+  if [ -x "$TOOLS/goreleaser" ] && grep -q "v$GORELEASER_VERSION\$" <<<"$("$TOOLS/goreleaser" --version 2>/dev/null | sed -n 's/^GitVersion:[[:space:]]*//p')"; then return; fi
+  echo "installing goreleaser v$GORELEASER_VERSION into .tools/ (go install; about 3 minutes on a cold cache)" >&2
+  GOBIN="$TOOLS" go install "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"
 }
 
 for t in "$@"; do "install_$t"; done

@@ -281,7 +281,10 @@ func TestIntercept_requestWithoutBody(t *testing.T) {
 		}
 		return answer(http.StatusNoContent, ""), nil
 	}}
-	req, _ := http.NewRequest(http.MethodDelete, "https://graph.example/beta/me/profile/certifications/x", nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodDelete, "https://graph.example/beta/me/profile/certifications/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp, err := newRetryHandler(RetryPolicy{}).Intercept(p, 0, req)
 	if err != nil || resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("Intercept = %v, %v", resp, err)

@@ -41,7 +41,7 @@ func TestKindResets(t *testing.T) {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			s := start(t)
 			s.InjectKind(tt.kind, opCreate, 1)
-			if _, _, err := rawDo(t, s, "POST", meColl, `{"displayName":"x"}`); err == nil {
+			if _, _, err := rawDo(t, s, "POST", meColl, `{"displayName":"x"}`); err == nil { //nolint:bodyclose // rawDo closes it
 				t.Fatal("the connection was not dropped")
 			}
 			if got := len(s.Certifications("me")); (got == 1) != tt.applied {
@@ -52,7 +52,7 @@ func TestKindResets(t *testing.T) {
 				t.Fatalf("log says fault %q status %d, want %q and no status", last.Fault, last.Status, tt.kind)
 			}
 			// The next request is served normally.
-			if res, _, err := rawDo(t, s, "GET", meColl, ""); err != nil || res.StatusCode != 200 {
+			if res, _, err := rawDo(t, s, "GET", meColl, ""); err != nil || res.StatusCode != 200 { //nolint:bodyclose // rawDo closes it
 				t.Fatalf("after the fault: %v %v", res, err)
 			}
 			if s.FaultCounts()[tt.kind] != 1 {
@@ -65,7 +65,7 @@ func TestKindResets(t *testing.T) {
 func TestKindTruncatedIsAppliedAndCut(t *testing.T) {
 	s := start(t)
 	s.InjectKind(KindTruncated, opCreate, 1)
-	res, body, err := rawDo(t, s, "POST", meColl, `{"displayName":"x"}`)
+	res, body, err := rawDo(t, s, "POST", meColl, `{"displayName":"x"}`) //nolint:bodyclose // rawDo closes it
 	if err != nil || res.StatusCode != http.StatusCreated {
 		t.Fatalf("%v %v", res, err)
 	}

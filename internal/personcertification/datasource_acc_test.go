@@ -26,7 +26,7 @@ const (
 // Every attribute of the single data source equals the resource's state for the same object.
 func TestAccPersonCertificationDataSource_matchesResource(t *testing.T) {
 	_, provider := acctest.Mock(t)
-	cfg := provider + fullConfig("me") + `
+	cfg := provider + fullConfig() + `
 data "graph_person_certification" "test" {
   user_id = graph_person_certification.test.user_id
   id      = graph_person_certification.test.id
@@ -87,7 +87,7 @@ func seed(t *testing.T, s *mockgraph.Server, user string, n int, body func(i int
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids[i] = obj["id"].(string)
+		ids[i] = acctest.As[string](t, obj["id"])
 	}
 	return ids
 }

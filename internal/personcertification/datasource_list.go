@@ -98,7 +98,12 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	var schemaResp datasource.SchemaResponse
 	d.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	elem := schemaResp.Schema.Attributes["certifications"].GetType().(types.ListType).ElemType
+	listType, ok := schemaResp.Schema.Attributes["certifications"].GetType().(types.ListType)
+	if !ok {
+		resp.Diagnostics.AddError("Error reading person certifications", "the schema's certifications attribute is not a list; please report this provider bug")
+		return
+	}
+	elem := listType.ElemType
 	list, diags := types.ListValueFrom(ctx, elem, items)
 	resp.Diagnostics.Append(diags...)
 	m.Certifications = list

@@ -29,7 +29,11 @@ func serverKeys(s *mockgraph.Server) (map[string]string, error) {
 			if _, dup := out[k]; dup {
 				return nil, fmt.Errorf("duplicate on the server: %s", k)
 			}
-			out[k] = c["id"].(string)
+			id, ok := c["id"].(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: id %v is not a string", k, c["id"])
+			}
+			out[k] = id
 		}
 	}
 	return out, nil

@@ -212,10 +212,11 @@ func AudiencesFromNames(names []string) (models.AllowedAudiences, error) {
 		return 0, errEmptyAudiences
 	}
 	v, err := models.ParseAllowedAudiences(strings.Join(names, ","))
-	if err != nil || v == nil {
+	flags, ok := v.(*models.AllowedAudiences)
+	if err != nil || !ok || flags == nil {
 		return 0, errUnknownAudience(names)
 	}
-	return *v.(*models.AllowedAudiences), nil
+	return *flags, nil
 }
 
 // AudienceNames lists a flags value's names in Graph's bit order.

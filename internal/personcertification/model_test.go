@@ -289,7 +289,7 @@ func TestExpandChanges(t *testing.T) {
 	only := func(kv ...any) map[string]any {
 		out := map[string]any{"@odata.type": odataTypeValue}
 		for i := 0; i < len(kv); i += 2 {
-			out[kv[i].(string)] = kv[i+1]
+			out[as[string](t, kv[i])] = kv[i+1]
 		}
 		return out
 	}
@@ -428,7 +428,7 @@ func parseCertification(t *testing.T, raw []byte) *graph.Certification {
 	if err != nil {
 		t.Fatalf("parsing %s: %v", raw, err)
 	}
-	return &graph.Certification{PersonCertificationable: v.(models.PersonCertificationable)}
+	return &graph.Certification{PersonCertificationable: as[models.PersonCertificationable](t, v)}
 }
 
 // assertModel compares every attribute of two models by value semantics (sets ignore
@@ -441,8 +441,8 @@ func assertModel(t *testing.T, got, want Model) {
 	gv, wv := reflect.ValueOf(got.Values), reflect.ValueOf(want.Values)
 	for i := 0; i < gv.NumField(); i++ {
 		f := gv.Type().Field(i)
-		g := gv.Field(i).Interface().(attr.Value)
-		w := wv.Field(i).Interface().(attr.Value)
+		g := as[attr.Value](t, gv.Field(i).Interface())
+		w := as[attr.Value](t, wv.Field(i).Interface())
 		if !g.Equal(w) {
 			t.Errorf("%s = %s, want %s", f.Tag.Get("tfsdk"), g, w)
 		}
@@ -546,8 +546,8 @@ func TestFlatten_identitySetMembers(t *testing.T) {
 	if !attrs["application"].IsNull() || !attrs["user"].IsNull() {
 		t.Errorf("application and user should be null: %s", got.CreatedBy)
 	}
-	dev := attrs["device"].(types.Object).Attributes()
-	if dev["display_name"].(types.String).ValueString() != "Laptop" || dev["id"].(types.String).ValueString() != "dev-1" {
+	dev := as[types.Object](t, attrs["device"]).Attributes()
+	if as[types.String](t, dev["display_name"]).ValueString() != "Laptop" || as[types.String](t, dev["id"]).ValueString() != "dev-1" {
 		t.Errorf("device = %s", attrs["device"])
 	}
 	if !got.LastModifiedBy.IsNull() {
@@ -562,7 +562,7 @@ func TestFlatten_emptySourceListIsKept(t *testing.T) {
 	if got.Source.IsNull() {
 		t.Fatal("source with an empty type list flattened to null")
 	}
-	if n := len(got.Source.Attributes()["type"].(types.List).Elements()); n != 0 {
+	if n := len(as[types.List](t, got.Source.Attributes()["type"]).Elements()); n != 0 {
 		t.Errorf("type has %d elements, want 0", n)
 	}
 }
@@ -637,7 +637,7 @@ func TestFlatten_audienceNamesAreSortedInState(t *testing.T) {
 	noErrors(t, flatten(context.Background(), &graph.Certification{PersonCertificationable: sdk}, &m.Values))
 	var names []string
 	for _, e := range m.AllowedAudiences.Elements() {
-		names = append(names, e.(types.String).ValueString())
+		names = append(names, as[types.String](t, e).ValueString())
 	}
 	if !slices.Equal(names, []string{"contacts", "everyone"}) {
 		t.Errorf("elements = %v, want [contacts everyone]", names)

@@ -68,6 +68,7 @@ func (r *Resource) createOrAdopt(ctx context.Context, user string, body pc, plan
 			return found, diags, nil
 		}
 		if serr != nil {
+			//nolint:errorlint // serr is context only: the failure is classified (status, decode error) by err alone
 			return nil, diags, fmt.Errorf("%w; looking for the certification afterwards also failed: %v", err, serr)
 		}
 		if ctx.Err() != nil || attempt >= createAttempts {
@@ -166,7 +167,7 @@ func differences(plan, applied *Values) []string {
 		if !ok || pv.IsUnknown() {
 			continue
 		}
-		if av := a.Field(i).Interface().(attr.Value); !pv.Equal(av) {
+		if av, _ := a.Field(i).Interface().(attr.Value); !pv.Equal(av) { // same struct type as plan
 			names = append(names, strings.Split(p.Type().Field(i).Tag.Get("tfsdk"), ",")[0])
 		}
 	}

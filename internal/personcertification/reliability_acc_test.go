@@ -248,10 +248,10 @@ resource "graph_person_certification" "c" {
 			}
 		}
 		var aud []string
-		for _, x := range a["allowed_audiences"].([]any) {
-			aud = append(aud, x.(string))
+		for _, x := range acctest.As[[]any](t, a["allowed_audiences"]) {
+			aud = append(aud, acctest.As[string](t, x))
 		}
-		if !reflect.DeepEqual(strings.Join(sortedCopy(aud), ","), strings.Join(sortedCopy(strings.Split(srv["allowedAudiences"].(string), ",")), ",")) {
+		if !reflect.DeepEqual(strings.Join(sortedCopy(aud), ","), strings.Join(sortedCopy(strings.Split(acctest.As[string](t, srv["allowedAudiences"]), ",")), ",")) {
 			t.Fatalf("%s: state audiences %v, server %v", key, aud, srv["allowedAudiences"])
 		}
 	}

@@ -26,11 +26,11 @@ var (
 	rfc3339RE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
 )
 
-// fullConfig sets every writable attribute.
-func fullConfig(user string) string {
-	return fmt.Sprintf(`
+// fullConfig sets every writable attribute, on the signed-in user's profile.
+func fullConfig() string {
+	return `
 resource "graph_person_certification" "test" {
-  user_id           = %q
+  user_id           = "me"
   display_name      = "Marketing Blackbelt - Brand Management"
   certification_id  = "KB-1235466333663322"
   description       = "Blackbelt in Marketing - Brand Management"
@@ -50,7 +50,7 @@ resource "graph_person_certification" "test" {
     type = ["User", "HR"]
   }
 }
-`, user)
+`
 }
 
 // fullWire is what the server must hold for fullConfig, property by property.
@@ -127,7 +127,7 @@ func TestAccPersonCertification_full(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
 		Steps: []resource.TestStep{
 			{
-				Config: provider + fullConfig("me"),
+				Config: provider + fullConfig(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("id", knownvalue.StringRegexp(guidRE)),
 					expect("user_id", knownvalue.StringExact("me")),
@@ -160,7 +160,7 @@ func TestAccPersonCertification_full(t *testing.T) {
 			},
 			{
 				// A re-apply of the same configuration plans nothing.
-				Config: provider + fullConfig("me"),
+				Config: provider + fullConfig(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -201,7 +201,7 @@ func TestAccPersonCertification_updateInPlaceAndClear(t *testing.T) {
 		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
 		Steps: []resource.TestStep{
 			{
-				Config: provider + fullConfig("me"),
+				Config: provider + fullConfig(),
 				Check: resource.ComposeTestCheckFunc(
 					serverHolds(s, fullWire),
 					captureAttr(&created, "created_date_time"),
@@ -264,7 +264,7 @@ func lastPatchSendsNull(s *mockgraph.Server, keys ...string) resource.TestCheckF
 		}
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(body, &m); err != nil {
-			return fmt.Errorf("PATCH body is not JSON: %v: %s", err, body)
+			return fmt.Errorf("PATCH body is not JSON: %w: %s", err, body)
 		}
 		for _, k := range keys {
 			if v, ok := m[k]; !ok || string(v) != "null" {
@@ -459,7 +459,7 @@ func TestAccPersonCertification_throttledCreateRetries(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: provider + fullConfig("me"),
+			Config: provider + fullConfig(),
 			Check: resource.ComposeTestCheckFunc(
 				serverHolds(s, fullWire),
 				func(*terraform.State) error {
@@ -471,7 +471,7 @@ func TestAccPersonCertification_throttledCreateRetries(t *testing.T) {
 						statuses = append(statuses, r.Status)
 						var v map[string]any
 						if err := json.Unmarshal(r.Body, &v); err != nil {
-							return fmt.Errorf("POST (attempt %d, %s) body is not valid JSON: %v", len(statuses), r.Header.Get("Content-Encoding"), err)
+							return fmt.Errorf("POST (attempt %d, %s) body is not valid JSON: %w", len(statuses), r.Header.Get("Content-Encoding"), err)
 						}
 						if len(statuses) > 1 && r.Header.Get("Retry-Attempt") == "" {
 							return fmt.Errorf("retried POST has no Retry-Attempt header")

@@ -36,8 +36,11 @@ func textValidators(maxLen int) []validator.String {
 	return []validator.String{stringvalidator.LengthBetween(1, maxLen), notBlank()}
 }
 
-func optionalText(desc string, maxLen int) schema.StringAttribute {
-	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: textValidators(maxLen)}
+// maxText caps free text: generous, since Graph publishes no limit; it catches runaway values.
+const maxText = 1000
+
+func optionalText(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: textValidators(maxText)}
 }
 
 func dateAttribute(desc string) schema.StringAttribute {
@@ -81,7 +84,6 @@ func identitySetAttribute(desc string) schema.SingleNestedAttribute {
 // Schema is the resource schema. Field journey: here -> model.go (expand/flatten) ->
 // internal/graph (SDK, wire) -> internal/mockgraph.
 func Schema(ctx context.Context) schema.Schema {
-	const maxText = 1000 // generous; Graph publishes no limit, this catches runaway values
 	return schema.Schema{
 		MarkdownDescription: "A certification in a person's Microsoft Graph profile " +
 			"([personCertification](https://learn.microsoft.com/graph/api/resources/personcertification?view=graph-rest-beta), beta API).",
@@ -110,15 +112,15 @@ func Schema(ctx context.Context) schema.Schema {
 				},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
-			"certification_id": optionalText("The referenceable identifier of the certification, for example a credential number.", maxText),
-			"description":      optionalText("Description of the certification.", maxText),
+			"certification_id": optionalText("The referenceable identifier of the certification, for example a credential number."),
+			"description":      optionalText("Description of the certification."),
 			"display_name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Title of the certification.",
 				Validators:          textValidators(maxText),
 			},
-			"issuing_authority": optionalText("The authority that granted the certification.", maxText),
-			"issuing_company":   optionalText("The company that granted the certification.", maxText),
+			"issuing_authority": optionalText("The authority that granted the certification."),
+			"issuing_company":   optionalText("The company that granted the certification."),
 			"start_date":        dateAttribute("The date the certification became valid."),
 			"end_date":          dateAttribute("The date the certification expires; not before `start_date`."),
 			"issued_date":       dateAttribute("The date the certification was issued."),

@@ -64,6 +64,8 @@ func TestAccCredentials_publicHostsThroughProxy(t *testing.T) {
 		childMarker + "=1",
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir(),
 		"TF_ACC=1", "TF_ACC_TERRAFORM_PATH=" + os.Getenv("TF_ACC_TERRAFORM_PATH"),
+		// make test-tofu serves the provider under OpenTofu's registry host.
+		"TF_ACC_PROVIDER_HOST=" + os.Getenv("TF_ACC_PROVIDER_HOST"), "TF_ACC_PROVIDER_NAMESPACE=" + os.Getenv("TF_ACC_PROVIDER_NAMESPACE"),
 		"TF_CLI_CONFIG_FILE=" + os.Getenv("TF_CLI_CONFIG_FILE"), "CHECKPOINT_DISABLE=1",
 		"HTTPS_PROXY=" + proxy, "NO_PROXY=", "SSL_CERT_FILE=" + caFile,
 		"ARM_TENANT_ID=" + mockgraph.TenantID, "ARM_CLIENT_ID=" + clientID, "ARM_CLIENT_SECRET=" + secret,

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# make release-snapshot: the release artefacts of .goreleaser.yml in dist/, built locally with
+# goreleaser --snapshot: nothing is signed or published. Then checks what it made: the
+# checksums, the zips' contents, and that the binary for this machine reports its version.
+# SNAPSHOT_VERSION overrides the version (default 0.0.0-SNAPSHOT-<short commit>).
+# SINGLE_TARGET=1 builds only this machine's platform (CI does: each target compiles the
+# Graph SDK's models package again, about 4 minutes apiece on 2 cores when the cache is cold).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="$PWD/.tools"
+NAME=terraform-provider-graph
+
+scripts/tools.sh goreleaser
+sha=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+export SNAPSHOT_VERSION="${SNAPSHOT_VERSION:-0.0.0-SNAPSHOT-$sha}"
+version=$SNAPSHOT_VERSION
+
+echo "==> goreleaser release --snapshot ($version)"
+single=()
+want=7
+if [ "${SINGLE_TARGET:-}" = 1 ]; then
+  single=(--single-target)
+  want=1
+fi
+"$TOOLS/goreleaser" release --snapshot --clean --skip=sign "${single[@]}"
+
+# The SHA256SUMS list the manifest under its release name; a release uploads it, a snapshot
+# leaves no copy in dist/. Put it there, so dist/ holds exactly what a release would publish.
+cp terraform-registry-manifest.json "dist/${NAME}_${version}_manifest.json"
+
+echo "==> verifying dist/"
+sums="${NAME}_${version}_SHA256SUMS"
+(cd dist && sha256sum -c "$sums")
+zips=$(grep -c '\.zip$' "dist/$sums")
+[ "$zips" -eq "$want" ] || { echo "dist/$sums lists $zips zips, want $want" >&2; exit 1; }
+
+printf '%-66s %10s %13s\n' "zip" "zip bytes" "binary bytes"
+while read -r _ file; do
+  case "$file" in *.zip) ;; *) continue ;; esac
+  target=${file#"${NAME}_${version}_"}; target=${target%.zip}
+  bin="${NAME}_v${version}"
+  [[ $target == windows_* ]] && bin="$bin.exe"
+  size=$(python3 - "dist/$file" "$bin" <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+if names != [sys.argv[2]]:
+    sys.exit("%s holds %s, want only %s" % (sys.argv[1], names, sys.argv[2]))
+print(zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2]).file_size)
+PY
+  )
+  printf '%-66s %10s %13s\n' "$file" "$(stat -c %s "dist/$file")" "$size"
+done <"dist/$sums"
+
+host="$(go env GOOS)_$(go env GOARCH)"
+zip="dist/${NAME}_${version}_${host}.zip"
+if [ -f "$zip" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$zip" "$tmp"
+  chmod +x "$tmp/${NAME}_v${version}"
+  got=$("$tmp/${NAME}_v${version}" -version)
+  [ "$got" = "$version" ] || { echo "the $host binary reports version '$got', want '$version'" >&2; exit 1; }
+  echo "==> the $host binary reports its version: $got"
+fi
+echo "==> dist/ holds the release artefacts for $version"
