@@ -56,6 +56,8 @@ func (c *Client) item(userID, id string) *users.ItemProfileCertificationsPersonC
 
 // CreateCertification POSTs body to the user's collection.
 func (c *Client) CreateCertification(ctx context.Context, userID string, body models.PersonCertificationable) (*Certification, error) {
+	c.invalidateReads() // before and after: no list taken while the write is under way is kept
+	defer c.invalidateReads()
 	ctx, ex := withExchange(ctx)
 	info, err := c.collection(userID).ToPostRequestInformation(ctx, body, nil)
 	if err != nil {
@@ -99,6 +101,8 @@ func (c *Client) getOnce(ctx context.Context, userID, id string) (*Certification
 // UpdateCertification PATCHes body. Graph documents 200 with the entity; when a server
 // answers 204 instead, the entity is fetched with a GET.
 func (c *Client) UpdateCertification(ctx context.Context, userID, id string, body models.PersonCertificationable) (*Certification, error) {
+	c.invalidateReads()
+	defer c.invalidateReads()
 	ctx2, ex := withExchange(ctx)
 	info, err := c.item(userID, id).ToPatchRequestInformation(ctx2, body, nil)
 	if err != nil {
@@ -123,6 +127,8 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 // DeleteCertification DELETEs one certification. A 404 is returned as an error; callers
 // decide whether it means done.
 func (c *Client) DeleteCertification(ctx context.Context, userID, id string) error {
+	c.invalidateReads()
+	defer c.invalidateReads()
 	ctx, ex := withExchange(ctx)
 	info, err := c.item(userID, id).ToDeleteRequestInformation(ctx, nil)
 	if err != nil {

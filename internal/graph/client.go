@@ -54,6 +54,8 @@ type Client struct {
 
 	claimsMu sync.Mutex
 	claims   map[string]bool // certification ids owned by a resource of this process
+
+	reads readCache // coalesced reads (coalesce.go)
 }
 
 // ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
@@ -131,7 +133,11 @@ func (c *Client) BaseURL() string { return c.baseURL }
 func newPipeline(cfg Config) http.RoundTripper {
 	base := cfg.Transport
 	if base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
+		// The default's proxy, dialer and TLS settings, unless something replaced it.
+		t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+		if def, ok := http.DefaultTransport.(*http.Transport); ok {
+			t = def.Clone()
+		}
 		t.MaxIdleConnsPerHost = 32
 		t.ResponseHeaderTimeout = 90 * time.Second
 		base = t

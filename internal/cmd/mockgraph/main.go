@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	h := srv.Handler()
+	h := (&stats{}).wrap(srv.Handler()) // GET /_mock/stats: request counters (stats.go)
 	if !*quiet {
 		h = logRequests(h, stdout)
 	}

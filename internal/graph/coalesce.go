@@ -1,0 +1,173 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/users"
+)
+
+// readWindow is how long one list of a user's certifications answers reads: about one
+// refresh of a large configuration (Terraform itself takes ~15 s to refresh 1,000
+// resources on two cores). Terraform reads every resource of a plan in parallel within
+// one provider process; a new process (every Terraform command) starts with nothing
+// cached, and any write of this process drops the cache at once.
+const readWindow = 30 * time.Second
+
+// readCache coalesces reads: concurrent or closely following ReadCertification calls for
+// one user share one paged list of that user's certifications (a singleflight keyed by
+// user, valid for readWindow). Any write through this client (create, update, delete,
+// for any user) invalidates every cached list and every list in flight, so a read never
+// returns what predates a write of this process. Its zero value is ready to use.
+type readCache struct {
+	mu    sync.Mutex
+	gen   uint64 // bumped by every write
+	users map[string]*userReads
+}
+
+type userReads struct {
+	snap *snapshot // the last list, nil when none
+	call *listCall // a list in flight, nil when none
+}
+
+// snapshot is one complete list: raw items by id, so each reader decodes its own copy.
+type snapshot struct {
+	gen   uint64
+	at    time.Time // when the list was asked for
+	items map[string]json.RawMessage
+}
+
+type listCall struct {
+	gen  uint64
+	done chan struct{}
+	snap *snapshot
+	err  error
+}
+
+// invalidateReads drops every cached list and makes lists in flight unusable for
+// reads that start from now on.
+func (c *Client) invalidateReads() {
+	c.reads.mu.Lock()
+	c.reads.gen++
+	c.reads.users = nil
+	c.reads.mu.Unlock()
+}
+
+// ReadCertification returns one certification as Terraform's refresh needs it. It is
+// answered from the user's coalesced list when the list holds the id; an id the list
+// lacks (deleted, or a create not yet replicated) and a list that fails fall back to
+// the item's own GET, so a 404 and every error mean exactly what GetCertification's do.
+// A list item carries the same entity as a GET (graph-api.md; proven against the mock).
+func (c *Client) ReadCertification(ctx context.Context, userID, id string) (*Certification, error) {
+	if snap, err := c.userSnapshot(ctx, userID); err == nil {
+		if raw, ok := snap.items[id]; ok {
+			if got, err := decodeCertification(raw); err == nil {
+				return got, nil
+			}
+		}
+	}
+	return c.GetCertification(ctx, userID, id)
+}
+
+// userSnapshot returns a list of the user's certifications no older than readWindow and
+// taken after this client's last write, joining a list in flight when there is one.
+func (c *Client) userSnapshot(ctx context.Context, userID string) (*snapshot, error) {
+	c.reads.mu.Lock()
+	if c.reads.users == nil {
+		c.reads.users = map[string]*userReads{}
+	}
+	u := c.reads.users[userID]
+	if u == nil {
+		u = &userReads{}
+		c.reads.users[userID] = u
+	}
+	gen := c.reads.gen
+	if s := u.snap; s != nil && s.gen == gen && time.Since(s.at) < readWindow {
+		c.reads.mu.Unlock()
+		return s, nil
+	}
+	call := u.call
+	leader := call == nil || call.gen != gen
+	if leader {
+		call = &listCall{gen: gen, done: make(chan struct{})}
+		u.call = call
+	}
+	c.reads.mu.Unlock()
+
+	if leader {
+		at := time.Now()
+		items, err := c.listRaw(ctx, userID)
+		c.reads.mu.Lock()
+		if err == nil {
+			call.snap = &snapshot{gen: gen, at: at, items: items}
+			if c.reads.gen == gen {
+				u.snap = call.snap
+			}
+		}
+		call.err = err
+		if u.call == call {
+			u.call = nil
+		}
+		c.reads.mu.Unlock()
+		close(call.done)
+	} else {
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if call.err != nil {
+		return nil, call.err
+	}
+	return call.snap, nil
+}
+
+// listRaw pages through all of a user's certifications and returns each item's raw
+// JSON by id.
+func (c *Client) listRaw(ctx context.Context, userID string) (map[string]json.RawMessage, error) {
+	ctx, ex := withExchange(ctx)
+	builder := c.collection(userID)
+	top := listPageSize
+	info, err := builder.ToGetRequestInformation(ctx, &users.ItemProfileCertificationsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemProfileCertificationsRequestBuilderGetQueryParameters{Top: &top},
+	})
+	if err != nil {
+		return nil, &Error{Op: "list", Err: err}
+	}
+	out := map[string]json.RawMessage{}
+	for page := 0; ; page++ {
+		raw, err := c.send(ctx, info)
+		if err != nil {
+			return nil, newError("list", ex, err)
+		}
+		var body struct {
+			Value    []json.RawMessage `json:"value"`
+			NextLink string            `json:"@odata.nextLink"`
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return nil, &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
+		}
+		for _, item := range body.Value {
+			var probe struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(item, &probe) == nil && probe.ID != "" {
+				out[probe.ID] = item
+			}
+		}
+		if body.NextLink == "" {
+			return out, nil
+		}
+		if page > 10000 {
+			return nil, &Error{Op: "list", Err: fmt.Errorf("more than 10000 pages; stopping")}
+		}
+		info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
+		if err != nil {
+			return nil, &Error{Op: "list", Err: err}
+		}
+	}
+}

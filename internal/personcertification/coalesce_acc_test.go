@@ -1,0 +1,126 @@
+package personcertification_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+func coalesceConfig(cName string) string {
+	return fmt.Sprintf(`
+resource "graph_person_certification" "a" {
+  user_id      = "me"
+  display_name = "Cert A"
+}
+resource "graph_person_certification" "b" {
+  user_id      = "me"
+  display_name = "Cert B"
+}
+resource "graph_person_certification" "c" {
+  user_id      = "me"
+  display_name = %q
+}
+resource "graph_person_certification" "d" {
+  user_id      = %q
+  display_name = "Cert D"
+}
+`, cName, mockgraph.OtherUPN)
+}
+
+var itemPath = regexp.MustCompile(`(?i)/profile/certifications/[^/]+$`)
+
+// checkRefreshByLists fails when any certification was read by its own GET: with
+// coalesced reads a refresh of known certifications costs one list per user.
+func checkRefreshByLists(s *mockgraph.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var lists, gets int
+		for _, r := range s.Requests() {
+			if r.Method != "GET" {
+				continue
+			}
+			if itemPath.MatchString(r.Path) {
+				gets++
+			} else {
+				lists++
+			}
+		}
+		if gets != 0 || lists == 0 {
+			return fmt.Errorf("refresh made %d item GETs and %d lists; want only lists", gets, lists)
+		}
+		return nil
+	}
+}
+
+func idOf(st *terraform.State, addr string) string {
+	return st.RootModule().Resources[addr].Primary.ID
+}
+
+// Coalesced reads still see everything a per-item GET saw: an out-of-band change
+// between two plans, an out-of-band delete, and a write of the apply itself.
+func TestAccPersonCertification_coalescedRefresh(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	var st *terraform.State
+	keep := func(got *terraform.State) error { st = got; return nil }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherUPN),
+		Steps: []resource.TestStep{{
+			Config: provider + coalesceConfig("Cert C"),
+			Check:  keep,
+		}, {
+			// Out of band, between two plans: a is changed on the server.
+			PreConfig: func() {
+				s.ResetRequests()
+				if err := s.Mutate("me", idOf(st, "graph_person_certification.a"), map[string]any{"displayName": "changed in the portal"}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: provider + coalesceConfig("Cert C"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction("graph_person_certification.d", plancheck.ResourceActionNoop),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(keep, checkRefreshByLists(s),
+				resource.TestCheckResourceAttr("graph_person_certification.a", "display_name", "Cert A")),
+		}, {
+			// Out of band: b is deleted; the refresh must drop it and plan its creation.
+			PreConfig: func() {
+				if !s.Remove("me", idOf(st, "graph_person_certification.b")) {
+					t.Fatal("could not remove b on the server")
+				}
+			},
+			Config: provider + coalesceConfig("Cert C"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionNoop),
+			}},
+			Check: keep,
+		}, {
+			// A write of the apply: c is renamed; the plan after the apply (its refresh
+			// coalesced again) is empty only if the refresh sees the write.
+			Config: provider + coalesceConfig("Cert C renamed"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("graph_person_certification.c", plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(got *terraform.State) error {
+				obj, err := acctest.ServerObject(s, got, "graph_person_certification.c")
+				if err != nil {
+					return err
+				}
+				if obj["displayName"] != "Cert C renamed" {
+					return fmt.Errorf("server holds %v", obj["displayName"])
+				}
+				return nil
+			},
+		}},
+	})
+}
