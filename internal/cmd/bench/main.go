@@ -91,11 +91,20 @@ func run(ctx context.Context, args []string) error {
 	if o.users < 1 || o.repeats < 1 || o.parallelism < 1 {
 		return errors.New("-users, -repeats and -parallelism must be at least 1")
 	}
-	o.command = "go run ./internal/cmd/bench " + strings.Join(args, " ")
 	root, err := filepath.Abs(o.root)
 	if err != nil {
 		return err
 	}
+	// The command goes into BENCHMARKS.md: paths inside the repository are written relative
+	// to it, so no machine's layout is committed.
+	shown := make([]string, len(args))
+	for i, a := range args {
+		if rel, err := filepath.Rel(root, a); err == nil && filepath.IsAbs(a) && !strings.HasPrefix(rel, "..") {
+			a = rel
+		}
+		shown[i] = a
+	}
+	o.command = "go run ./internal/cmd/bench " + strings.Join(shown, " ")
 	o.root = root
 	if !filepath.IsAbs(o.terraform) {
 		o.terraform = filepath.Join(root, o.terraform)
