@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -581,10 +582,9 @@ func TestValidateEndpointNeverEchoesCredentials(t *testing.T) {
 // A failure with no HTTP answer (the server went away after a 503) reports no status:
 // the earlier 503 must not be blamed for it.
 func TestTransportFailureAfterThrottleHasNoStaleStatus(t *testing.T) {
-	calls := 0
+	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls++
-		if calls == 1 {
+		if calls.Add(1) == 1 {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Retry-After", "0")
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -611,7 +611,7 @@ func TestTransportFailureAfterThrottleHasNoStaleStatus(t *testing.T) {
 	if st := graph.StatusOf(err); st != 0 {
 		t.Fatalf("status %d reported for a failure with no answer: %v", st, err)
 	}
-	if calls < 2 {
-		t.Fatalf("%d calls; the 503 was not retried", calls)
+	if n := calls.Load(); n < 2 {
+		t.Fatalf("%d calls; the 503 was not retried", n)
 	}
 }
