@@ -225,19 +225,41 @@ const listPageSize int32 = 100
 // ListCertifications returns all of a user's certifications matching f, following
 // @odata.nextLink (an absolute URL) through every page.
 func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFilter) ([]*Certification, error) {
+	var out []*Certification
+	seen := map[string]bool{}
+	err := c.eachListed(ctx, userID, f.odataFilter(), func(item json.RawMessage) error {
+		cert, err := decodeCertification(item)
+		if err != nil {
+			return err
+		}
+		id := ""
+		if cert.GetId() != nil {
+			id = *cert.GetId()
+		}
+		// A page boundary that shifts under concurrent writes can repeat an item.
+		if !seen[id] && f.Matches(cert) {
+			seen[id] = true
+			out = append(out, cert)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// eachListed pages through a user's certifications ($filter when filter is not empty)
+// and hands each item's raw JSON to fn. A page whose body cannot be read is fetched again.
+func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(item json.RawMessage) error) error {
 	ctx, ex := withExchange(ctx)
 	builder := c.collection(userID)
 	top := listPageSize
 	params := &users.ItemProfileCertificationsRequestBuilderGetQueryParameters{Top: &top}
-	if expr := f.odataFilter(); expr != "" {
-		params.Filter = &expr
+	if filter != "" {
+		params.Filter = &filter
 	}
 	info, err := builder.ToGetRequestInformation(ctx, &users.ItemProfileCertificationsRequestBuilderGetRequestConfiguration{QueryParameters: params})
 	if err != nil {
-		return nil, &Error{Op: "list", Err: err}
+		return &Error{Op: "list", Err: err}
 	}
-	var out []*Certification
-	seen := map[string]bool{}
 	for page := 0; ; page++ {
 		var body struct {
 			Value    []json.RawMessage `json:"value"`
@@ -246,41 +268,30 @@ func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFi
 		for attempt := 1; ; attempt++ {
 			raw, err := c.send(ctx, info)
 			if err != nil {
-				return nil, newError("list", ex, err)
+				return newError("list", ex, err)
 			}
 			err = json.Unmarshal(raw, &body)
 			if err == nil {
 				break
 			}
 			if attempt >= decodeAttempts || ctx.Err() != nil {
-				return nil, &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
+				return &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
 			}
 		}
 		for _, item := range body.Value {
-			cert, err := decodeCertification(item)
-			if err != nil {
-				return nil, err
+			if err := fn(item); err != nil {
+				return err
 			}
-			id := ""
-			if cert.GetId() != nil {
-				id = *cert.GetId()
-			}
-			// A page boundary that shifts under concurrent writes can repeat an item.
-			if seen[id] || !f.Matches(cert) {
-				continue
-			}
-			seen[id] = true
-			out = append(out, cert)
 		}
 		if body.NextLink == "" {
-			return out, nil
+			return nil
 		}
 		if page > 10000 {
-			return nil, &Error{Op: "list", Err: fmt.Errorf("more than 10000 pages; stopping")}
+			return &Error{Op: "list", Err: errors.New("more than 10000 pages; stopping")}
 		}
 		info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
 		if err != nil {
-			return nil, &Error{Op: "list", Err: err}
+			return &Error{Op: "list", Err: err}
 		}
 	}
 }

@@ -3,11 +3,8 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sync"
 	"time"
-
-	"github.com/microsoftgraph/msgraph-beta-sdk-go/users"
 )
 
 // readWindow is how long one list of a user's certifications answers reads: about one
@@ -129,45 +126,18 @@ func (c *Client) userSnapshot(ctx context.Context, userID string) (*snapshot, er
 // listRaw pages through all of a user's certifications and returns each item's raw
 // JSON by id.
 func (c *Client) listRaw(ctx context.Context, userID string) (map[string]json.RawMessage, error) {
-	ctx, ex := withExchange(ctx)
-	builder := c.collection(userID)
-	top := listPageSize
-	info, err := builder.ToGetRequestInformation(ctx, &users.ItemProfileCertificationsRequestBuilderGetRequestConfiguration{
-		QueryParameters: &users.ItemProfileCertificationsRequestBuilderGetQueryParameters{Top: &top},
+	out := map[string]json.RawMessage{}
+	err := c.eachListed(ctx, userID, "", func(item json.RawMessage) error {
+		var probe struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(item, &probe) == nil && probe.ID != "" {
+			out[probe.ID] = item
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, &Error{Op: "list", Err: err}
+		return nil, err
 	}
-	out := map[string]json.RawMessage{}
-	for page := 0; ; page++ {
-		raw, err := c.send(ctx, info)
-		if err != nil {
-			return nil, newError("list", ex, err)
-		}
-		var body struct {
-			Value    []json.RawMessage `json:"value"`
-			NextLink string            `json:"@odata.nextLink"`
-		}
-		if err := json.Unmarshal(raw, &body); err != nil {
-			return nil, &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
-		}
-		for _, item := range body.Value {
-			var probe struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(item, &probe) == nil && probe.ID != "" {
-				out[probe.ID] = item
-			}
-		}
-		if body.NextLink == "" {
-			return out, nil
-		}
-		if page > 10000 {
-			return nil, &Error{Op: "list", Err: fmt.Errorf("more than 10000 pages; stopping")}
-		}
-		info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
-		if err != nil {
-			return nil, &Error{Op: "list", Err: err}
-		}
-	}
+	return out, nil
 }
