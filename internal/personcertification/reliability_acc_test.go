@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +251,7 @@ resource "graph_person_certification" "c" {
 		for _, x := range acctest.As[[]any](t, a["allowed_audiences"]) {
 			aud = append(aud, acctest.As[string](t, x))
 		}
-		if !reflect.DeepEqual(strings.Join(sortedCopy(aud), ","), strings.Join(sortedCopy(strings.Split(acctest.As[string](t, srv["allowedAudiences"]), ",")), ",")) {
+		if want := strings.Split(acctest.As[string](t, srv["allowedAudiences"]), ","); !slices.Equal(slices.Sorted(slices.Values(aud)), slices.Sorted(slices.Values(want))) {
 			t.Fatalf("%s: state audiences %v, server %v", key, aud, srv["allowedAudiences"])
 		}
 	}
@@ -285,16 +285,4 @@ resource "graph_person_certification" "c" {
 	}
 	t.Logf("chaos (seed %d): %d certifications over %d users; %d apply run(s) in %v, %d destroy run(s), total %v; %s; %d requests",
 		seed, chaosCerts, chaosUsers, applies, applied.Round(time.Millisecond), destroys, time.Since(started).Round(time.Millisecond), s.FaultSummary(), len(s.Requests()))
-}
-
-func sortedCopy(v []string) []string {
-	out := append([]string(nil), v...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
 }
