@@ -62,8 +62,18 @@ func (k Kind) valid() bool {
 	return false
 }
 
-// appliesTo reports whether k makes sense for an operation.
+// appliesTo reports whether k makes sense for an operation. A whole batch
+// (opBatch) can only fail the ways any HTTP exchange can: refused (throttle,
+// unavailable, reset-before) or answered badly after its items ran (slow,
+// reset-after, truncated). The rest concern one certification answer.
 func (k Kind) appliesTo(op string) bool {
+	if op == opBatch {
+		switch k {
+		case KindThrottle, KindUnavailable, KindSlow, KindResetBefore, KindResetAfter, KindTruncated:
+			return true
+		}
+		return false
+	}
 	switch k {
 	case KindReadLag:
 		return op == opCreate
@@ -118,7 +128,10 @@ func (s *Server) SetChaos(c Chaos) {
 	s.chaos.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
-// InjectKind makes the next times requests of op ("" = any) fail in kind k.
+// InjectKind makes the next times requests of op fail in kind k. op "" means
+// any certification request, including each sub-request of a batch (see
+// withItemKind in batch.go for how the kinds play out there); "batch" means a
+// whole POST /beta/$batch.
 func (s *Server) InjectKind(k Kind, op string, times int) {
 	if !k.valid() {
 		panic(fmt.Sprintf("mockgraph: unknown fault kind %q", k))
@@ -160,13 +173,16 @@ func (s *Server) FaultSummary() string {
 }
 
 // drawKind picks the fault for one request: a queued one first, else a random one.
-func (s *Server) drawKind(op string) Kind {
+// inBatch is set for a sub-request of a batch, which never draws a kind that has no
+// meaning inside a batch answer (itemKindFits).
+func (s *Server) drawKind(op string, inBatch bool) Kind {
+	fits := func(k Kind) bool { return k.appliesTo(op) && (!inBatch || itemKindFits(k)) }
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &s.chaos
 	var k Kind
 	for i, q := range c.queued {
-		if (q.op == "" || q.op == op) && q.kind.appliesTo(op) {
+		if opMatches(q.op, op) && fits(q.kind) {
 			k = q.kind
 			c.queued[i].times--
 			if c.queued[i].times == 0 {
@@ -178,7 +194,7 @@ func (s *Server) drawKind(op string) Kind {
 	if k == "" && c.Rate > 0 && c.rng != nil && c.rng.Float64() < c.Rate {
 		var fit []Kind
 		for _, x := range c.Kinds {
-			if x.appliesTo(op) {
+			if fits(x) {
 				fit = append(fit, x)
 			}
 		}
@@ -211,8 +227,12 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 		dispatch(w)
 		return
 	}
-	// The rest act on the finished answer.
+	// The rest act on the finished answer. The recorder starts with the headers
+	// already set (request-id, client-request-id), so error bodies repeat them.
 	rec := httptest.NewRecorder()
+	for k, v := range w.Header() {
+		rec.Header()[k] = v
+	}
 	dispatch(rec)
 	body := rec.Body.Bytes()
 	switch k {

@@ -690,20 +690,9 @@ func bearerIs(r *http.Request, want string) bool {
 // this server did not issue (or expired, or for another audience), 400 for /me with an
 // app-only token, 403 when neither roles nor scp allow the operation.
 func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
-	s.mu.Lock()
-	e := s.entraLocked()
-	on, aud := e.requireJWT, e.audience
-	s.mu.Unlock()
-	if !on {
-		return nil
-	}
-	_, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	claims, err := s.verify(strings.TrimSpace(tok))
-	if err != nil {
-		return &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token validation failure: " + err.Error() + "."}
-	}
-	if !slices.Contains(audiences(claims["aud"]), aud) {
-		return &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token validation failure. Invalid audience."}
+	claims, err := s.issuedClaims(r)
+	if err != nil || claims == nil {
+		return err
 	}
 	scp, _ := claims["scp"].(string)
 	delegated := scp != ""
@@ -721,6 +710,28 @@ func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
 		return &apiError{status: http.StatusForbidden, code: code, message: msg}
 	}
 	return nil
+}
+
+// issuedClaims is the token half of checkIssuedToken: with RequireIssuedTokens on, the
+// claims of a valid token this server issued for the Graph audience, or a 401; with it
+// off, (nil, nil). A $batch checks only this; its sub-requests get the whole check.
+func (s *Server) issuedClaims(r *http.Request) (map[string]any, *apiError) {
+	s.mu.Lock()
+	e := s.entraLocked()
+	on, aud := e.requireJWT, e.audience
+	s.mu.Unlock()
+	if !on {
+		return nil, nil
+	}
+	_, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	claims, err := s.verify(strings.TrimSpace(tok))
+	if err != nil {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token validation failure: " + err.Error() + "."}
+	}
+	if !slices.Contains(audiences(claims["aud"]), aud) {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token validation failure. Invalid audience."}
+	}
+	return claims, nil
 }
 
 // permissionsFor lists the permissions any one of which allows the operation (graph-api.md,

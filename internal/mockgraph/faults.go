@@ -9,7 +9,7 @@ import (
 // is given before any state is read or changed, so a faulted POST never
 // creates anything (a retried POST must not make a duplicate).
 type Fault struct {
-	Op         string // "list", "create", "get", "update", "delete" or "" = any certification request
+	Op         string // "list", "create", "get", "update", "delete" or "" = any certification request (batched or not); "batch" = a whole POST /beta/$batch
 	Status     int    // e.g. 429, 503, 403, 400, 404, 500; 0 means 500
 	Code       string // Graph error code; "" = default for Status
 	Message    string // "" = default for Status, unless Code is given (then "" is sent as is)
@@ -22,7 +22,7 @@ type Fault struct {
 // a typo there would silently never fire.
 func (s *Server) Inject(f Fault) {
 	switch f.Op {
-	case "", opList, opCreate, opGet, opUpdate, opDelete:
+	case "", opList, opCreate, opGet, opUpdate, opDelete, opBatch:
 	default:
 		panic(fmt.Sprintf("mockgraph: unknown Fault.Op %q", f.Op))
 	}
@@ -48,12 +48,13 @@ func (s *Server) Inject(f Fault) {
 }
 
 // takeFault returns the answer of the first live fault matching op and
-// uses it up, or nil.
+// uses it up, or nil. Op "" matches every certification request, including
+// each sub-request of a batch, but not the batch itself.
 func (s *Server) takeFault(op string) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.Op != "" && f.Op != op {
+		if !opMatches(f.Op, op) {
 			continue
 		}
 		f.Times--
@@ -63,4 +64,13 @@ func (s *Server) takeFault(op string) *apiError {
 		return &apiError{status: f.Status, code: f.Code, message: f.Message, retryAfter: f.RetryAfter}
 	}
 	return nil
+}
+
+// opMatches reports whether a fault aimed at want ("" = any certification
+// request) fits a request of op. A whole batch is only hit when named.
+func opMatches(want, op string) bool {
+	if want == "" {
+		return op != opBatch
+	}
+	return want == op
 }

@@ -13,6 +13,9 @@ const (
 	opGet    = "get"
 	opUpdate = "update"
 	opDelete = "delete"
+	// opBatch is POST /beta/$batch as a whole (batch.go). Its sub-requests
+	// are the operations above; only faults that name "batch" hit the batch itself.
+	opBatch = "batch"
 )
 
 // userRef names the profile owner as the request did. /beta/me sets me;

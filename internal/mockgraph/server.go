@@ -3,6 +3,10 @@
 // the contract in graph-api.md: same routes, status codes, error envelope and
 // quirks, plus switches to inject faults a real tenant produces only rarely.
 //
+// POST /beta/$batch (Graph's JSON batching, up to 20 sub-requests) runs each
+// sub-request through the same routes, faults and chaos as a direct request
+// (batch.go).
+//
 // Every New() is independent; all state sits behind one mutex.
 package mockgraph
 
@@ -49,6 +53,28 @@ type Request struct {
 	Body     []byte // gunzipped when Content-Encoding: gzip, else = RawBody
 	Status   int    // 0 while the request is still being handled, and for a dropped connection
 	Fault    Kind   // the fault kind this request was given, if any
+
+	// Batch holds, for a POST /beta/$batch, its sub-requests in the order they
+	// ran (request order), each added once it has its answer. Their Path is
+	// the one the sub-request addressed ("/beta" + url), Header its own headers
+	// plus the batch's Authorization, Body its JSON body and Status the status
+	// in the batch answer. Empty when the batch was refused as a whole.
+	Batch []Request
+	// BatchID is a sub-request's id in its batch; "" for a direct request.
+	BatchID string
+}
+
+// clone deep-copies a logged request, sub-requests included.
+func (r *Request) clone() Request {
+	out := *r
+	out.Header = r.Header.Clone()
+	out.RawBody = bytes.Clone(r.RawBody)
+	out.Body = bytes.Clone(r.Body)
+	out.Batch = nil
+	for i := range r.Batch {
+		out.Batch = append(out.Batch, r.Batch[i].clone())
+	}
+	return out
 }
 
 // Server is the fake. Create it with New (handler only) or Start (listening).
@@ -167,10 +193,7 @@ func (s *Server) Requests() []Request {
 	defer s.mu.Unlock()
 	out := make([]Request, len(s.requests))
 	for i, r := range s.requests {
-		out[i] = *r
-		out[i].Header = r.Header.Clone()
-		out[i].RawBody = bytes.Clone(r.RawBody)
-		out[i].Body = bytes.Clone(r.Body)
+		out[i] = r.clone()
 	}
 	return out
 }
@@ -313,28 +336,43 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bod
 		writeError(w, err)
 		return
 	}
-	rt, err := parseRoute(r.Method, r.URL.Path)
-	if err != nil {
-		writeError(w, err)
+	if isBatchPath(r.URL.Path) { // POST /beta/$batch: latency and auth above apply once (batch.go)
+		s.serveBatch(w, r, body, bodyErr, entry)
 		return
 	}
-	if err := s.checkIssuedToken(r, rt); err != nil { // only with RequireIssuedTokens (entra.go)
-		writeError(w, err)
+	rt, kind, ok := s.admit(w, r, false)
+	if !ok {
 		return
 	}
-	// Faults come before anything that reads or changes state, so a 429
-	// never follows a committed write.
-	if err := s.takeFault(rt.op); err != nil {
-		writeError(w, err)
-		return
-	}
-	kind := s.drawKind(rt.op)
 	if kind != "" {
 		s.mu.Lock()
 		entry.Fault = kind
 		s.mu.Unlock()
 	}
 	s.withKind(kind, w, r, func(w http.ResponseWriter) { s.dispatch(w, r, rt, body, bodyErr) })
+}
+
+// admit runs what every certification request goes through before dispatch,
+// direct or inside a batch (inBatch): the route, the token's permissions,
+// canned faults and the chaos draw. It answers w itself and reports false
+// when the request stops here.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, inBatch bool) (route, Kind, bool) {
+	rt, err := parseRoute(r.Method, r.URL.Path)
+	if err != nil {
+		writeError(w, err)
+		return rt, "", false
+	}
+	if err := s.checkIssuedToken(r, rt); err != nil { // only with RequireIssuedTokens (entra.go)
+		writeError(w, err)
+		return rt, "", false
+	}
+	// Faults come before anything that reads or changes state, so a 429
+	// never follows a committed write.
+	if err := s.takeFault(rt.op); err != nil {
+		writeError(w, err)
+		return rt, "", false
+	}
+	return rt, s.drawKind(rt.op, inBatch), true
 }
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, body []byte, bodyErr *apiError) {
