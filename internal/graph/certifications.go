@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,14 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 func (c *Client) DeleteCertification(ctx context.Context, userID, id string) error {
 	c.invalidateReads()
 	defer c.invalidateReads()
+	if a, ok, err := c.batch.do(ctx, "DELETE", collectionPath(userID)+"/"+url.PathEscape(id)); err != nil {
+		return &Error{Op: "delete", Err: err}
+	} else if ok {
+		if a.Status >= 400 {
+			return answerError("delete", a)
+		}
+		return nil
+	}
 	ctx, ex := withExchange(ctx)
 	info, err := c.item(userID, id).ToDeleteRequestInformation(ctx, nil)
 	if err != nil {
@@ -260,15 +269,19 @@ func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(
 	if err != nil {
 		return &Error{Op: "list", Err: err}
 	}
+	rel, relOK := collectionPath(userID)+"?$top="+strconv.Itoa(int(top)), true
+	if filter != "" {
+		rel += "&$filter=" + strings.ReplaceAll(url.QueryEscape(filter), "+", "%20")
+	}
 	for page := 0; ; page++ {
 		var body struct {
 			Value    []json.RawMessage `json:"value"`
 			NextLink string            `json:"@odata.nextLink"`
 		}
 		for attempt := 1; ; attempt++ {
-			raw, err := c.send(ctx, info)
+			raw, err := c.listPage(ctx, ex, info, rel, relOK && attempt == 1)
 			if err != nil {
-				return newError("list", ex, err)
+				return err
 			}
 			err = json.Unmarshal(raw, &body)
 			if err == nil {
@@ -289,11 +302,34 @@ func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(
 		if page > 10000 {
 			return &Error{Op: "list", Err: errors.New("more than 10000 pages; stopping")}
 		}
+		rel, relOK = c.relativeURL(body.NextLink)
 		info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
 		if err != nil {
 			return &Error{Op: "list", Err: err}
 		}
 	}
+}
+
+// listPage fetches one list page: within a batch when batched is true and the batch gives
+// a definite answer, else directly.
+func (c *Client) listPage(ctx context.Context, ex *exchange, info *abs.RequestInformation, rel string, batched bool) ([]byte, error) {
+	if batched {
+		a, ok, err := c.batch.do(ctx, "GET", rel)
+		if err != nil {
+			return nil, &Error{Op: "list", Err: err}
+		}
+		if ok {
+			if a.Status >= 400 {
+				return nil, answerError("list", a)
+			}
+			return a.Body, nil
+		}
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return nil, newError("list", ex, err)
+	}
+	return raw, nil
 }
 
 // Claim records that one resource owns the certification id, and reports false when

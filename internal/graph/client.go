@@ -41,6 +41,10 @@ type Config struct {
 	Transport http.RoundTripper
 	// Identity is what the token says about its caller (identity.go); nil = not known.
 	Identity *Identity
+	// Batching lets concurrent deletes and list pages travel in Graph JSON batches
+	// (batch.go). BatchLinger is the longest a batch waits for company (0: 200 ms).
+	Batching    bool
+	BatchLinger time.Duration
 }
 
 // Client talks to Graph. It is safe for concurrent use; one instance serves a whole
@@ -56,6 +60,7 @@ type Client struct {
 	claims   map[string]bool // certification ids owned by a resource of this process
 
 	reads readCache // coalesced reads (coalesce.go)
+	batch *batcher  // nil when batching is off (batch.go)
 }
 
 // ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
@@ -120,7 +125,11 @@ func NewClient(cfg Config) (*Client, error) {
 	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
 	// enables it the same way.
 	adapter.EnableBackingStore(nil)
-	return &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity}, nil
+	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity}
+	if cfg.Batching {
+		c.batch = newBatcher(c, cfg.BatchLinger)
+	}
+	return c, nil
 }
 
 // BaseURL is {endpoint}/beta.

@@ -72,16 +72,21 @@ func StatusOf(err error) int {
 // only as the cause when no HTTP answer explains the failure.
 func newError(op string, ex *exchange, cause error) *Error {
 	status, reqID, clientID, body, attempts := ex.snapshot()
-	e := &Error{Op: op, Status: status, RequestID: reqID, ClientRequestID: clientID, Attempts: attempts}
 	if status < 400 {
-		e.Status = 0
-		e.Err = cause
-		return e
+		return &Error{Op: op, RequestID: reqID, ClientRequestID: clientID, Attempts: attempts, Err: cause}
 	}
+	e := errorFromAnswer(op, status, reqID, clientID, body, attempts)
 	if errors.Is(cause, context.DeadlineExceeded) || errors.Is(cause, context.Canceled) {
 		// Graph's last answer explains the failure; the cause says why no retry followed.
 		e.Err = cause
 	}
+	return e
+}
+
+// errorFromAnswer reads Graph's error envelope from an error answer's body, whether the
+// answer came alone or as an item of a batch.
+func errorFromAnswer(op string, status int, reqID, clientID string, body []byte, attempts int) *Error {
+	e := &Error{Op: op, Status: status, RequestID: reqID, ClientRequestID: clientID, Attempts: attempts}
 	var env struct {
 		Error struct {
 			Code       string `json:"code"`

@@ -37,11 +37,17 @@ resource "graph_person_certification" "d" {
 var itemPath = regexp.MustCompile(`(?i)/profile/certifications/[^/]+$`)
 
 // checkRefreshByLists fails when any certification was read by its own GET: with
-// coalesced reads a refresh of known certifications costs one list per user.
+// coalesced reads a refresh of known certifications costs one list per user, sent alone
+// or inside a $batch.
 func checkRefreshByLists(s *mockgraph.Server) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var lists, gets int
+		var all []mockgraph.Request
 		for _, r := range s.Requests() {
+			all = append(all, r)
+			all = append(all, r.Batch...) // lists of several users travel in one $batch
+		}
+		for _, r := range all {
 			if r.Method != "GET" {
 				continue
 			}
@@ -122,5 +128,55 @@ func TestAccPersonCertification_coalescedRefresh(t *testing.T) {
 				return nil
 			},
 		}},
+	})
+}
+
+// A destroy sends its DELETEs in Graph JSON batches: fewer HTTP requests than
+// certifications, every certification gone, and no DELETE sent twice.
+func TestAccPersonCertification_batchedDestroy(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	config := provider + `
+resource "graph_person_certification" "mine" {
+  count        = 6
+  user_id      = "me"
+  display_name = "Batched ${count.index}"
+}
+resource "graph_person_certification" "theirs" {
+  count        = 4
+  user_id      = "` + mockgraph.OtherUPN + `"
+  display_name = "Batched ${count.index}"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				s.ResetRequests() // what follows is the test's destroy
+				return nil
+			},
+		}},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherUPN),
+			func(*terraform.State) error {
+				var requests, deletes int
+				seen := map[string]bool{}
+				for _, r := range s.Requests() {
+					requests++
+					for _, d := range append([]mockgraph.Request{r}, r.Batch...) {
+						if d.Method == "DELETE" {
+							deletes++
+							if seen[d.Path] {
+								return fmt.Errorf("%s deleted twice", d.Path)
+							}
+							seen[d.Path] = true
+						}
+					}
+				}
+				if deletes != 10 || requests >= 10 {
+					return fmt.Errorf("destroy of 10: %d DELETEs in %d HTTP requests; want 10 DELETEs in fewer than 10 requests", deletes, requests)
+				}
+				return nil
+			}),
 	})
 }

@@ -1,0 +1,278 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+)
+
+// Graph JSON batching ($batch): requests that Terraform makes concurrently (the deletes of a
+// destroy, the per-user lists of a refresh) travel together, up to 20 per HTTP request.
+//
+// A batch is only ever an optimisation. An item whose answer is definite (2xx, or an error
+// other than 429, 503 and 504) is handed to its caller exactly as a direct answer would be;
+// an item Graph throttled or could not serve, an item missing from the answer, and every
+// item of a batch that failed as a whole are sent again as direct requests, where the retry
+// policy (retry.go) applies as usual. Only idempotent requests (GET, DELETE) are batched: a
+// batch whose answer is lost can then be repeated item by item without creating anything
+// twice. A server that refuses $batch itself (400, 404, 405, 501) turns batching off for
+// the rest of the process.
+
+// maxBatch is Graph's limit of requests per batch.
+const maxBatch = 20
+
+// maxBatchLinger is the longest the first request of a batch waits for company, and
+// minBatchLinger the shortest. Terraform starts its calls one by one (-parallelism of them
+// at a time) as its own serial work allows, so calls that could share a batch arrive tens
+// of milliseconds apart; a destroy of 1,000 certifications sent 669 requests with a 25 ms
+// wait, 376 with 100 ms and 181 with 250 ms, in the same wall time (DECISIONS.md, Speed).
+// The wait adapts: a batch that found no company halves it, one that did doubles it, so
+// calls that come one at a time (-parallelism=1, chains of dependent resources) soon wait
+// only minBatchLinger.
+const (
+	maxBatchLinger = 200 * time.Millisecond
+	minBatchLinger = 5 * time.Millisecond
+)
+
+// batchTimeout bounds a batch whose callers carry no deadline.
+const batchTimeout = 5 * time.Minute
+
+type batcher struct {
+	c         *Client
+	maxLinger time.Duration
+	disabled  atomic.Bool
+
+	mu      sync.Mutex
+	linger  time.Duration // the current wait, between minBatchLinger and maxLinger
+	pending []*batchItem
+	timer   *time.Timer
+}
+
+type batchItem struct {
+	ctx    context.Context
+	method string
+	url    string // relative to {endpoint}/beta, starting with "/"
+	id     string // the item's id in the batch, set at flush
+
+	done   chan struct{}
+	direct bool // no definite answer in the batch: the caller sends it directly
+	answer batchAnswer
+}
+
+// batchAnswer is one item's answer.
+type batchAnswer struct {
+	Status    int
+	RequestID string
+	ClientID  string
+	Body      json.RawMessage
+}
+
+func newBatcher(c *Client, maxLinger time.Duration) *batcher {
+	if maxLinger <= 0 {
+		maxLinger = maxBatchLinger
+	}
+	return &batcher{c: c, maxLinger: maxLinger, linger: maxLinger}
+}
+
+// do sends one request within a batch. It returns ok=false when the caller must send the
+// request directly instead (see the package comment above), or the context's error.
+func (b *batcher) do(ctx context.Context, method, rel string) (batchAnswer, bool, error) {
+	if b == nil || b.disabled.Load() {
+		return batchAnswer{}, false, nil
+	}
+	it := &batchItem{ctx: ctx, method: method, url: rel, done: make(chan struct{})}
+	b.mu.Lock()
+	b.pending = append(b.pending, it)
+	var full []*batchItem
+	switch {
+	case len(b.pending) >= maxBatch:
+		full = b.take()
+	case len(b.pending) == 1:
+		b.timer = time.AfterFunc(b.linger, b.flushTimer)
+	}
+	b.mu.Unlock()
+	if full != nil {
+		go b.send(full)
+	}
+	select {
+	case <-it.done:
+	case <-ctx.Done():
+		return batchAnswer{}, false, ctx.Err()
+	}
+	if it.direct {
+		return batchAnswer{}, false, nil
+	}
+	return it.answer, true, nil
+}
+
+// take empties the queue and adapts the wait to how much company this batch found;
+// b.mu is held.
+func (b *batcher) take() []*batchItem {
+	items := b.pending
+	b.pending = nil
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	if len(items) > 1 {
+		b.linger = min(b.linger*2, b.maxLinger)
+	} else {
+		b.linger = max(b.linger/2, min(minBatchLinger, b.maxLinger))
+	}
+	return items
+}
+
+func (b *batcher) flushTimer() {
+	b.mu.Lock()
+	items := b.take()
+	b.mu.Unlock()
+	if len(items) > 0 {
+		b.send(items)
+	}
+}
+
+// send posts one batch and hands every item its answer, or marks it direct.
+func (b *batcher) send(items []*batchItem) {
+	defer func() {
+		for _, it := range items {
+			close(it.done)
+		}
+	}()
+	for _, it := range items {
+		it.direct = true
+	}
+	live := items[:0:0]
+	for _, it := range items {
+		if it.ctx.Err() == nil {
+			live = append(live, it)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		return // a batch of one would only add overhead: send it directly
+	}
+	ctx, cancel := batchContext(live)
+	defer cancel()
+
+	type reqItem struct {
+		ID     string `json:"id"`
+		Method string `json:"method"`
+		URL    string `json:"url"`
+	}
+	var req struct {
+		Requests []reqItem `json:"requests"`
+	}
+	byID := make(map[string]*batchItem, len(live))
+	for i, it := range live {
+		it.id = strconv.Itoa(i + 1)
+		byID[it.id] = it
+		req.Requests = append(req.Requests, reqItem{ID: it.id, Method: it.method, URL: it.url})
+	}
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return
+	}
+	info := abs.NewRequestInformation()
+	info.Method = abs.POST
+	info.UrlTemplate = "{+baseurl}/$batch"
+	info.PathParameters = map[string]string{"baseurl": b.c.baseURL}
+	info.Headers.TryAdd("Accept", "application/json")
+	info.SetStreamContentAndContentType(payload, "application/json")
+	ctx, ex := withExchange(ctx)
+	raw, err := b.c.send(ctx, info)
+	if err != nil {
+		switch status, _, _, _, _ := ex.snapshot(); status {
+		case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+			b.disabled.Store(true) // this server does not batch: never ask again
+		}
+		return
+	}
+	var resp struct {
+		Responses []struct {
+			ID      string            `json:"id"`
+			Status  int               `json:"status"`
+			Headers map[string]string `json:"headers"`
+			Body    json.RawMessage   `json:"body"`
+		} `json:"responses"`
+	}
+	if json.Unmarshal(raw, &resp) != nil {
+		return
+	}
+	for _, r := range resp.Responses {
+		it := byID[r.ID]
+		if it == nil || r.Status == 0 {
+			continue
+		}
+		switch r.Status {
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			continue // sent again directly, under the retry policy
+		}
+		delete(byID, r.ID)
+		it.direct = false
+		it.answer = batchAnswer{
+			Status:    r.Status,
+			RequestID: headerValue(r.Headers, "request-id"),
+			ClientID:  headerValue(r.Headers, "client-request-id"),
+			Body:      r.Body,
+		}
+	}
+}
+
+// batchContext serves every caller of a batch: it ends at the latest of their deadlines
+// (batchTimeout when one has none) and carries the first caller's values (its logger).
+func batchContext(items []*batchItem) (context.Context, context.CancelFunc) {
+	var latest time.Time
+	for _, it := range items {
+		dl, ok := it.ctx.Deadline()
+		if !ok {
+			latest = time.Now().Add(batchTimeout)
+			break
+		}
+		if dl.After(latest) {
+			latest = dl
+		}
+	}
+	return context.WithDeadline(context.WithoutCancel(items[0].ctx), latest)
+}
+
+func headerValue(h map[string]string, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// answerError is the *Error for an item's error answer, read like a direct one.
+func answerError(op string, a batchAnswer) *Error {
+	return errorFromAnswer(op, a.Status, a.RequestID, a.ClientID, a.Body, 1)
+}
+
+// collectionPath is the user's certifications collection relative to {endpoint}/beta.
+func collectionPath(userID string) string {
+	if userID == Me {
+		return "/me/profile/certifications"
+	}
+	return "/users/" + url.PathEscape(userID) + "/profile/certifications"
+}
+
+// relativeURL turns an absolute URL under the client's base (an @odata.nextLink) into the
+// form a batch item takes; ok=false for any other URL.
+func (c *Client) relativeURL(abs string) (string, bool) {
+	rest, ok := strings.CutPrefix(abs, c.baseURL)
+	if !ok || (rest != "" && rest[0] != '/') {
+		return "", false
+	}
+	return rest, true
+}

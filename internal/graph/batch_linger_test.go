@@ -1,0 +1,56 @@
+package graph
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+// The wait for company adapts: calls that come one at a time shrink it to
+// minBatchLinger, so -parallelism=1 does not pay the full wait on every call; a batch
+// that found company doubles it again.
+func TestBatchLingerAdapts(t *testing.T) {
+	s := mockgraph.Start()
+	t.Cleanup(s.Close)
+	s.SetAcceptedToken("t")
+	c, err := NewClient(Config{Endpoint: s.URL, Token: StaticToken("t"), Batching: true, BatchLinger: 80 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	linger := func() time.Duration {
+		c.batch.mu.Lock()
+		defer c.batch.mu.Unlock()
+		return c.batch.linger
+	}
+	if got := linger(); got != 80*time.Millisecond {
+		t.Fatalf("initial wait %s, want the maximum, 80ms", got)
+	}
+	var ids []string
+	for i := range 6 {
+		got, err := s.Seed("me", map[string]any{"displayName": "lone " + string(rune('a'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, got["id"].(string))
+	}
+	for _, id := range ids[:6] { // one at a time: 80, 40, 20, 10, 5, 5
+		if err := c.DeleteCertification(ctx, "me", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := linger(); got != minBatchLinger {
+		t.Fatalf("after 6 lone calls the wait is %s, want %s", got, minBatchLinger)
+	}
+	// A batch that found company (here four queued items) doubles the wait.
+	c.batch.mu.Lock()
+	c.batch.pending = make([]*batchItem, 4)
+	c.batch.take()
+	c.batch.mu.Unlock()
+	if got := linger(); got != 2*minBatchLinger {
+		t.Fatalf("after a batch of 4 the wait is %s, want %s", got, 2*minBatchLinger)
+	}
+}
