@@ -2,6 +2,7 @@ package personcertification
 
 import (
 	"context"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,20 @@ type Values struct {
 	CreatedBy            types.Object `tfsdk:"created_by"`
 	LastModifiedDateTime types.String `tfsdk:"last_modified_date_time"`
 	LastModifiedBy       types.Object `tfsdk:"last_modified_by"`
+}
+
+// sameValues reports whether a and b hold equal values in every attribute. It walks the
+// struct's fields, so an attribute added to Values is compared without further edits.
+func sameValues(a, b *Values) bool {
+	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
+	for i := range va.NumField() {
+		x, okX := va.Field(i).Interface().(attr.Value)
+		y, okY := vb.Field(i).Interface().(attr.Value)
+		if !okX || !okY || !x.Equal(y) {
+			return false
+		}
+	}
+	return true
 }
 
 // Model is the resource's Terraform value. It is never sent on the wire as is: expand

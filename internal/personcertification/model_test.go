@@ -763,3 +763,43 @@ func TestAudienceNames(t *testing.T) {
 		}
 	}
 }
+
+// Read keeps the prior state when sameValues says nothing changed, so it must see a
+// change in any one attribute.
+func TestSameValues(t *testing.T) {
+	base := func() Values {
+		return Values{
+			ID:               types.StringValue("id-1"),
+			AllowedAudiences: types.SetValueMust(types.StringType, []attr.Value{types.StringValue("organization")}),
+			DisplayName:      types.StringValue("Cert"),
+			IssuedDate:       types.StringValue("2025-03-14"),
+			Description:      types.StringNull(),
+			Inference:        types.ObjectNull(map[string]attr.Type{"confidence_score": types.Float64Type}),
+			CreatedBy:        types.ObjectNull(map[string]attr.Type{"user": types.StringType}),
+		}
+	}
+	a, b := base(), base()
+	if !sameValues(&a, &b) {
+		t.Fatal("equal values reported different")
+	}
+	for name, change := range map[string]func(*Values){
+		"display_name":     func(v *Values) { v.DisplayName = types.StringValue("Renamed") },
+		"description set":  func(v *Values) { v.Description = types.StringValue("now set") },
+		"issued_date null": func(v *Values) { v.IssuedDate = types.StringNull() },
+		"allowed_audiences": func(v *Values) {
+			v.AllowedAudiences = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("me")})
+		},
+		"inference": func(v *Values) {
+			v.Inference = types.ObjectValueMust(map[string]attr.Type{"confidence_score": types.Float64Type},
+				map[string]attr.Value{"confidence_score": types.Float64Value(0.5)})
+		},
+		"last_modified_date_time": func(v *Values) { v.LastModifiedDateTime = types.StringValue("2026-11-29T01:00:00Z") },
+		"id unknown":              func(v *Values) { v.ID = types.StringUnknown() },
+	} {
+		c := base()
+		change(&c)
+		if sameValues(&a, &c) || sameValues(&c, &a) {
+			t.Errorf("%s: a change was reported equal", name)
+		}
+	}
+}

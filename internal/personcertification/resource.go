@@ -145,8 +145,13 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.Append(errorDiag("reading", user, err))
 		return
 	}
+	prior := state.Values
 	resp.Diagnostics.Append(flatten(ctx, got, &state.Values)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if !sameValues(&prior, &state.Values) {
+		// resp.State starts as the prior state: writing it again only when something
+		// changed spares most of a large refresh the framework's reflection (DECISIONS.md).
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
 	// Seen once: from now on a 404 means deleted.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
 }
