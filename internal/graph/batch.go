@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -29,17 +28,23 @@ import (
 // maxBatch is Graph's limit of requests per batch.
 const maxBatch = 20
 
-// maxBatchLinger is the longest the first request of a batch waits for company, and
-// minBatchLinger the shortest. Terraform starts its calls one by one (-parallelism of them
-// at a time) as its own serial work allows, so calls that could share a batch arrive tens
-// of milliseconds apart; a destroy of 1,000 certifications sent 669 requests with a 25 ms
-// wait, 376 with 100 ms and 181 with 250 ms, in the same wall time (DECISIONS.md, Speed).
-// The wait adapts: a batch that found no company halves it, one that did doubles it, so
-// calls that come one at a time (-parallelism=1, chains of dependent resources) soon wait
-// only minBatchLinger.
+// How long the first request of a batch waits for company, by kind of request.
+//
+// Deletes: Terraform starts its calls one by one (-parallelism of them at a time) as its own
+// serial work allows, and in an apply or destroy that work is heavy (it writes the state after
+// each resource), so deletes that could share a batch arrive tens of milliseconds apart. A
+// destroy of 1,000 certifications sent 669 requests with a 25 ms wait, 376 with 100 ms and
+// 181 with 250 ms, in the same wall time (DECISIONS.md, Speed). The wait adapts between
+// minBatchLinger and maxDeleteLinger: a batch that found no company halves it, one that did
+// doubles it, so calls that come one at a time (-parallelism=1, chains of dependent
+// resources) soon wait only minBatchLinger.
+//
+// Reads: a refresh asks for every resource at once, so the lists of a refresh arrive in
+// bursts; a short fixed wait gathers them without slowing a small plan.
 const (
-	maxBatchLinger = 200 * time.Millisecond
-	minBatchLinger = 5 * time.Millisecond
+	maxDeleteLinger = 200 * time.Millisecond
+	minBatchLinger  = 5 * time.Millisecond
+	readLinger      = 20 * time.Millisecond
 )
 
 // batchTimeout bounds a batch whose callers carry no deadline.
@@ -48,7 +53,7 @@ const batchTimeout = 5 * time.Minute
 type batcher struct {
 	c         *Client
 	maxLinger time.Duration
-	disabled  atomic.Bool
+	adaptive  bool // the wait adapts between minBatchLinger and maxLinger
 
 	mu      sync.Mutex
 	linger  time.Duration // the current wait, between minBatchLinger and maxLinger
@@ -75,17 +80,14 @@ type batchAnswer struct {
 	Body      json.RawMessage
 }
 
-func newBatcher(c *Client, maxLinger time.Duration) *batcher {
-	if maxLinger <= 0 {
-		maxLinger = maxBatchLinger
-	}
-	return &batcher{c: c, maxLinger: maxLinger, linger: maxLinger}
+func newBatcher(c *Client, maxLinger time.Duration, adaptive bool) *batcher {
+	return &batcher{c: c, maxLinger: maxLinger, linger: maxLinger, adaptive: adaptive}
 }
 
 // do sends one request within a batch. It returns ok=false when the caller must send the
 // request directly instead (see the package comment above), or the context's error.
 func (b *batcher) do(ctx context.Context, method, rel string) (batchAnswer, bool, error) {
-	if b == nil || b.disabled.Load() {
+	if b == nil || b.c.batchOff.Load() {
 		return batchAnswer{}, false, nil
 	}
 	it := &batchItem{ctx: ctx, method: method, url: rel, done: make(chan struct{})}
@@ -121,6 +123,9 @@ func (b *batcher) take() []*batchItem {
 	if b.timer != nil {
 		b.timer.Stop()
 		b.timer = nil
+	}
+	if !b.adaptive {
+		return items
 	}
 	if len(items) > 1 {
 		b.linger = min(b.linger*2, b.maxLinger)
@@ -193,7 +198,7 @@ func (b *batcher) send(items []*batchItem) {
 	if err != nil {
 		switch status, _, _, _, _ := ex.snapshot(); status {
 		case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
-			b.disabled.Store(true) // this server does not batch: never ask again
+			b.c.batchOff.Store(true) // this server does not batch: never ask again
 		}
 		return
 	}

@@ -15,16 +15,16 @@ func TestBatchLingerAdapts(t *testing.T) {
 	s := mockgraph.Start()
 	t.Cleanup(s.Close)
 	s.SetAcceptedToken("t")
-	c, err := NewClient(Config{Endpoint: s.URL, Token: StaticToken("t"), Batching: true, BatchLinger: 80 * time.Millisecond})
+	c, err := NewClient(Config{Endpoint: s.URL, Token: StaticToken("t"), Batching: true, DeleteLinger: 80 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	linger := func() time.Duration {
-		c.batch.mu.Lock()
-		defer c.batch.mu.Unlock()
-		return c.batch.linger
+		c.deletes.mu.Lock()
+		defer c.deletes.mu.Unlock()
+		return c.deletes.linger
 	}
 	if got := linger(); got != 80*time.Millisecond {
 		t.Fatalf("initial wait %s, want the maximum, 80ms", got)
@@ -46,10 +46,10 @@ func TestBatchLingerAdapts(t *testing.T) {
 		t.Fatalf("after 6 lone calls the wait is %s, want %s", got, minBatchLinger)
 	}
 	// A batch that found company (here four queued items) doubles the wait.
-	c.batch.mu.Lock()
-	c.batch.pending = make([]*batchItem, 4)
-	c.batch.take()
-	c.batch.mu.Unlock()
+	c.deletes.mu.Lock()
+	c.deletes.pending = make([]*batchItem, 4)
+	c.deletes.take()
+	c.deletes.mu.Unlock()
 	if got := linger(); got != 2*minBatchLinger {
 		t.Fatalf("after a batch of 4 the wait is %s, want %s", got, 2*minBatchLinger)
 	}

@@ -22,7 +22,7 @@ func batchFixture(t *testing.T) (*mockgraph.Server, *graph.Client) {
 	t.Cleanup(s.Close)
 	s.SetAcceptedToken(token)
 	c, err := graph.NewClient(graph.Config{Endpoint: s.URL, Token: graph.StaticToken(token),
-		Batching: true, BatchLinger: 100 * time.Millisecond})
+		Batching: true, DeleteLinger: 100 * time.Millisecond, ReadLinger: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,7 +130,7 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 func (c *Client) DeleteCertification(ctx context.Context, userID, id string) error {
 	c.invalidateReads()
 	defer c.invalidateReads()
-	if a, ok, err := c.batch.do(ctx, "DELETE", collectionPath(userID)+"/"+url.PathEscape(id)); err != nil {
+	if a, ok, err := c.deletes.do(ctx, "DELETE", collectionPath(userID)+"/"+url.PathEscape(id)); err != nil {
 		return &Error{Op: "delete", Err: err}
 	} else if ok {
 		if a.Status >= 400 {
@@ -314,7 +314,7 @@ func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(
 // a definite answer, else directly.
 func (c *Client) listPage(ctx context.Context, ex *exchange, info *abs.RequestInformation, rel string, batched bool) ([]byte, error) {
 	if batched {
-		a, ok, err := c.batch.do(ctx, "GET", rel)
+		a, ok, err := c.lists.do(ctx, "GET", rel)
 		if err != nil {
 			return nil, &Error{Op: "list", Err: err}
 		}

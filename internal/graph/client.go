@@ -5,12 +5,14 @@
 package graph
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
@@ -42,9 +44,11 @@ type Config struct {
 	// Identity is what the token says about its caller (identity.go); nil = not known.
 	Identity *Identity
 	// Batching lets concurrent deletes and list pages travel in Graph JSON batches
-	// (batch.go). BatchLinger is the longest a batch waits for company (0: 200 ms).
-	Batching    bool
-	BatchLinger time.Duration
+	// (batch.go). DeleteLinger is the longest a batch of deletes waits for company
+	// (0: 200 ms), ReadLinger the wait of a batch of list pages (0: 20 ms).
+	Batching     bool
+	DeleteLinger time.Duration
+	ReadLinger   time.Duration
 }
 
 // Client talks to Graph. It is safe for concurrent use; one instance serves a whole
@@ -60,7 +64,9 @@ type Client struct {
 	claims   map[string]bool // certification ids owned by a resource of this process
 
 	reads readCache // coalesced reads (coalesce.go)
-	batch *batcher  // nil when batching is off (batch.go)
+	// Batches (batch.go): nil when batching is off; batchOff once the server refused one.
+	deletes, lists *batcher
+	batchOff       atomic.Bool
 }
 
 // ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
@@ -127,7 +133,8 @@ func NewClient(cfg Config) (*Client, error) {
 	adapter.EnableBackingStore(nil)
 	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity}
 	if cfg.Batching {
-		c.batch = newBatcher(c, cfg.BatchLinger)
+		c.deletes = newBatcher(c, cmp.Or(cfg.DeleteLinger, maxDeleteLinger), true)
+		c.lists = newBatcher(c, cmp.Or(cfg.ReadLinger, readLinger), false)
 	}
 	return c, nil
 }
