@@ -133,8 +133,9 @@ type key struct {
 
 type sample struct {
 	times    []time.Duration
-	requests []int   // mock requests per run (provider variant only)
-	rssKB    []int64 // peak VmHWM of the provider process per run
+	requests []int           // mock requests per run (provider variant only)
+	rssKB    []int64         // peak VmHWM of the provider process per run
+	cpu      []time.Duration // CPU time of the plugin processes per run
 	failures []string
 }
 
@@ -427,7 +428,9 @@ func (b *bench) scenario(ctx context.Context, url string, lat time.Duration, n i
 				}
 				d, err := b.terraform(ctx, dirs[v], b.opArgs(op)...)
 				if peak != nil {
-					s.rssKB = append(s.rssKB, peak.stop())
+					kb, cpu := peak.stop()
+					s.rssKB = append(s.rssKB, kb)
+					s.cpu = append(s.cpu, cpu)
 				}
 				if err != nil {
 					if ctx.Err() != nil {
@@ -500,10 +503,11 @@ type rssWatch struct {
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	peak int64
+	cpu  map[string]int64 // pid -> utime+stime in clock ticks, as last sampled
 }
 
 func watchRSS(exe string) *rssWatch {
-	w := &rssWatch{exe: exe, done: make(chan struct{})}
+	w := &rssWatch{exe: exe, done: make(chan struct{}), cpu: map[string]int64{}}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -534,6 +538,11 @@ func (w *rssWatch) sample() {
 		if err != nil || exe != w.exe {
 			continue
 		}
+		if ticks, ok := cpuTicks(e.Name()); ok {
+			w.mu.Lock()
+			w.cpu[e.Name()] = ticks
+			w.mu.Unlock()
+		}
 		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
 		if err != nil {
 			continue
@@ -549,10 +558,40 @@ func (w *rssWatch) sample() {
 	}
 }
 
-func (w *rssWatch) stop() int64 {
+// stop ends the watch and returns the peak VmHWM in KiB and the CPU time the processes
+// used (user + system, summed over every process of the executable, as last sampled).
+func (w *rssWatch) stop() (int64, time.Duration) {
 	close(w.done)
 	w.wg.Wait()
-	return w.peak
+	var ticks int64
+	for _, t := range w.cpu {
+		ticks += t
+	}
+	return w.peak, time.Duration(ticks) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux
+// architecture Go supports.
+const clockTicks = 100
+
+// cpuTicks reads utime + stime (fields 14 and 15) of /proc/<pid>/stat.
+func cpuTicks(pid string) (int64, bool) {
+	raw, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(raw), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(raw[i+1:])) // f[0] is field 3
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	return u + st, err1 == nil && err2 == nil
 }
 
 func logf(format string, args ...any) {
@@ -595,8 +634,8 @@ func (b *bench) report(ctx context.Context) string {
 	w("- **floor**: `internal/cmd/benchfloor`, a framework provider with the same resource schema and CRUD without I/O.\n")
 	w("- **terraform_data**: the same N values as `terraform_data` inputs (Terraform's built-in provider, no plugin).\n\n")
 
-	w("| N / users | mock latency | operation | provider | floor | terraform_data | provider ÷ floor | requests per resource | provider peak RSS |\n")
-	w("|---|---|---|---|---|---|---|---|---|\n")
+	w("| N / users | mock latency | operation | provider | floor | terraform_data | provider ÷ floor | plugin CPU: provider / floor | requests per resource | provider peak RSS |\n")
+	w("|---|---|---|---|---|---|---|---|---|---|\n")
 	var failures []string
 	for _, lat := range b.opts.latencies {
 		for _, n := range b.opts.sizes {
@@ -610,30 +649,36 @@ func (b *bench) report(ctx context.Context) string {
 				for _, r := range p.requests {
 					reqs = max(reqs, r)
 				}
-				w("| %d / %d | %s | %s | %s | %s | %s | %.2f× | %.2f | %s |\n", n, b.opts.users, lat, op,
-					span(p.times), span(f.times), span(d.times), ratio, float64(reqs)/float64(n), mib(slices.Max(p.rssKB)))
+				w("| %d / %d | %s | %s | %s | %s | %s | %.2f× | %.1f s / %.1f s | %.2f | %s |\n", n, b.opts.users, lat, op,
+					span(p.times), span(f.times), span(d.times), ratio, median(p.cpu).Seconds(), median(f.cpu).Seconds(),
+					float64(reqs)/float64(n), mib(slices.Max(p.rssKB)))
 				for _, s := range []*sample{p, f, d} {
 					failures = append(failures, s.failures...)
 				}
 			}
 		}
 	}
-	w("\nRequests per resource are the mock's counted HTTP requests for the operation (largest over the repeats) ÷ N.\n")
+	w("\nRequests per resource are the mock's counted HTTP requests for the operation (largest over the repeats) ÷ N. " +
+		"Plugin CPU is the median user + system time of the plugin processes Terraform started for the command.\n")
 	for _, lat := range b.opts.latencies {
 		if lat == 0 {
 			continue
 		}
 		for _, n := range b.opts.sizes {
-			p := b.results[key{lat, n, vProvider, "plan"}]
-			if p == nil {
+			p, f := b.results[key{lat, n, vProvider, "plan"}], b.results[key{lat, n, vFloor, "plan"}]
+			if p == nil || f == nil {
 				continue
 			}
 			oneGet := time.Duration(n) * lat / time.Duration(b.opts.parallelism)
+			added := median(p.times) - median(f.times)
 			w("\nRefresh of %d at %s: %s, against %s for one GET per resource at `-parallelism=%d` "+
-				"(N × latency ÷ parallelism, the transport time alone): **%.2f×**.\n",
-				n, lat, secs(median(p.times)), secs(oneGet), b.opts.parallelism, float64(median(p.times))/float64(oneGet))
+				"(N × latency ÷ parallelism, the transport time alone): **%.2f×**. Time the provider adds to the floor's "+
+				"refresh: %s, **%.2f×** that transport time.\n",
+				n, lat, secs(median(p.times)), secs(oneGet), b.opts.parallelism, float64(median(p.times))/float64(oneGet),
+				secs(added), float64(added)/float64(oneGet))
 		}
 	}
+	b.targets(w)
 	w("\n| | provider | floor |\n|---|---|---|\n")
 	w("| binary size (`-trimpath -ldflags \"-s -w\"`) | %s | %s |\n", mib(b.sizes[vProvider]/1024), mib(b.sizes[vFloor]/1024))
 	if b.startup != nil {
@@ -658,6 +703,56 @@ func (b *bench) report(ctx context.Context) string {
 		w("\n%d run(s) failed; the first:\n\n```\n%s\n```\n", len(failures), failures[0])
 	}
 	return sb.String()
+}
+
+// targets checks the issue's targets against this run, at its largest N.
+func (b *bench) targets(w func(string, ...any)) {
+	n := slices.Max(b.opts.sizes)
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**not met**"
+	}
+	reqs := func(s *sample) float64 {
+		if s == nil || len(s.requests) == 0 {
+			return -1
+		}
+		return float64(slices.Max(s.requests)) / float64(n)
+	}
+	w("\n## Against the targets (N = %d, %d users)\n\n", n, b.opts.users)
+	if slices.Contains(b.opts.latencies, 0) {
+		var parts []string
+		all := true
+		for _, op := range ops {
+			p, f := b.results[key{0, n, vProvider, op}], b.results[key{0, n, vFloor, op}]
+			if p == nil || f == nil {
+				continue
+			}
+			r := float64(median(p.times)) / float64(median(f.times))
+			all = all && r <= 1.25
+			parts = append(parts, fmt.Sprintf("%s %.2f×", op, r))
+		}
+		w("- apply, plan and destroy at 0 ms, each ≤ 1.25× the floor: %s — %s.\n", strings.Join(parts, ", "), verdict(all))
+		a, d := reqs(b.results[key{0, n, vProvider, "apply"}]), reqs(b.results[key{0, n, vProvider, "destroy"}])
+		w("- requests per resource on apply and destroy ≤ 1: apply %.2f, destroy %.2f — %s.\n", a, d, verdict(a >= 0 && a <= 1 && d >= 0 && d <= 1))
+		if p := b.results[key{0, n, vProvider, "apply"}]; p != nil {
+			w("- provider peak RSS during the %d-resource apply: %s.\n", n, mib(slices.Max(p.rssKB)))
+		}
+	}
+	for _, lat := range b.opts.latencies {
+		p, f := b.results[key{lat, n, vProvider, "plan"}], b.results[key{lat, n, vFloor, "plan"}]
+		if lat == 0 || p == nil || f == nil {
+			continue
+		}
+		oneGet := time.Duration(n) * lat / time.Duration(b.opts.parallelism)
+		total := float64(median(p.times)) / float64(oneGet)
+		added := float64(median(p.times)-median(f.times)) / float64(oneGet)
+		w("- refresh at %s ≤ 0.2 requests per resource: %.3f — %s; ≤ 0.4× the time of one GET per resource: "+
+			"the whole `terraform plan` takes %.2f× the transport time of one GET per resource (Terraform's own refresh is in it), "+
+			"the provider's share %.2f× — %s for the provider's share, %s for the whole command.\n",
+			lat, reqs(p), verdict(reqs(p) <= 0.2), total, added, verdict(added <= 0.4), verdict(total <= 0.4))
+	}
 }
 
 func mib(kb int64) string {
