@@ -452,7 +452,7 @@ resource "graph_person_certification" "oid" {
 }
 
 // A POST throttled twice is retried and arrives each time as valid JSON: the pipeline's
-// fixed order never sends a body labelled gzip that is not gzip.
+// fixed order never sends a body whose label does not match it.
 func TestAccPersonCertification_throttledCreateRetries(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	s.Inject(mockgraph.Fault{Op: "create", Status: 429, RetryAfter: "0", Times: 2})
