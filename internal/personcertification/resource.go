@@ -76,7 +76,7 @@ func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan Model
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -101,7 +101,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			// tracks (and taints) the object instead of orphaning it.
 			plan.ID = types.StringValue(de.ID)
 			unknownToNull(&plan.Values)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		}
 		resp.Diagnostics.Append(errorDiag("creating", user, err))
 		return
@@ -109,7 +109,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	resp.Diagnostics.Append(flatten(ctx, created, &plan.Values)...)
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	stamp, _ := json.Marshal(time.Now().UTC())
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 	tflog.Trace(ctx, "created person certification", map[string]interface{}{"id": plan.ID.ValueString()})
@@ -117,7 +117,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state Model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -150,7 +150,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	if !sameValues(&prior, &state.Values) {
 		// resp.State starts as the prior state: writing it again only when something
 		// changed spares most of a large refresh the framework's reflection (DECISIONS.md).
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	}
 	// Seen once: from now on a 404 means deleted.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
@@ -188,8 +188,8 @@ func (r *Resource) awaitVisible(ctx context.Context, user, id string, window tim
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state Model
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -206,7 +206,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	if !hasChanges(body) {
 		// Only Terraform-side settings (timeouts) changed: nothing to send.
 		plan.LastModifiedDateTime, plan.LastModifiedBy = state.LastModifiedDateTime, state.LastModifiedBy
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		return
 	}
 	user, id := state.UserID.ValueString(), state.ID.ValueString()
@@ -218,7 +218,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		if cur, gerr := r.client.GetCertification(rctx, user, id); gerr == nil {
 			truth := state
 			if !flatten(rctx, cur, &truth.Values).HasError() {
-				resp.Diagnostics.Append(resp.State.Set(ctx, &truth)...)
+				resp.Diagnostics.Append(setState(ctx, &resp.State, &truth)...)
 			}
 		}
 		cancel()
@@ -230,12 +230,12 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	resp.Diagnostics.Append(flatten(ctx, updated, &plan.Values)...)
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state Model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
