@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abs "github.com/microsoft/kiota-abstractions-go"
 )
 
@@ -22,8 +24,8 @@ import (
 // item of a batch that failed as a whole are sent again as direct requests, where the retry
 // policy (retry.go) applies as usual. Only idempotent requests (GET, DELETE) are batched: a
 // batch whose answer is lost can then be repeated item by item without creating anything
-// twice. A server that refuses $batch itself (400, 404, 405, 501) turns batching off for
-// the rest of the process.
+// twice. A server that answers a batch with an error other than 429, 503 or 504, or with
+// something that is not a batch answer, turns batching off for the rest of the process.
 
 // maxBatch is Graph's limit of requests per batch.
 const maxBatch = 20
@@ -85,7 +87,7 @@ func newBatcher(c *Client, maxLinger time.Duration, adaptive bool) *batcher {
 }
 
 // do sends one request within a batch. It returns ok=false when the caller must send the
-// request directly instead (see the package comment above), or the context's error.
+// request directly instead (see the comment at the top of this file), or the context's error.
 func (b *batcher) do(ctx context.Context, method, rel string) (batchAnswer, bool, error) {
 	if b == nil || b.c.batchOff.Load() {
 		return batchAnswer{}, false, nil
@@ -197,22 +199,27 @@ func (b *batcher) send(items []*batchItem) {
 	raw, err := b.c.send(ctx, info)
 	if err != nil {
 		switch status, _, _, _, _ := ex.snapshot(); status {
-		case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
-			b.c.batchOff.Store(true) // this server does not batch: never ask again
+		case 0, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			// No answer, or a transient one the retry policy already waited on: these
+			// items go direct, and later batches are still tried.
+		default:
+			b.off(ctx, fmt.Sprintf("the batch was answered %d", status))
 		}
 		return
 	}
 	var resp struct {
 		Responses []struct {
-			ID      string            `json:"id"`
-			Status  int               `json:"status"`
-			Headers map[string]string `json:"headers"`
-			Body    json.RawMessage   `json:"body"`
+			ID      string          `json:"id"`
+			Status  int             `json:"status"`
+			Headers map[string]any  `json:"headers"`
+			Body    json.RawMessage `json:"body"`
 		} `json:"responses"`
 	}
-	if json.Unmarshal(raw, &resp) != nil {
+	if json.Unmarshal(raw, &resp) != nil || len(resp.Responses) == 0 {
+		b.off(ctx, "the answer is not a batch answer")
 		return
 	}
+	tflog.Debug(ctx, "graph batch", map[string]interface{}{"requests": len(live), "responses": len(resp.Responses)})
 	for _, r := range resp.Responses {
 		it := byID[r.ID]
 		if it == nil || r.Status == 0 {
@@ -250,13 +257,21 @@ func batchContext(items []*batchItem) (context.Context, context.CancelFunc) {
 	return context.WithDeadline(context.WithoutCancel(items[0].ctx), latest)
 }
 
-func headerValue(h map[string]string, name string) string {
+func headerValue(h map[string]any, name string) string {
 	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v
+		if s, ok := v.(string); ok && strings.EqualFold(k, name) {
+			return s
 		}
 	}
 	return ""
+}
+
+// off turns batching off for the rest of the process: a server that refuses $batch, or
+// cannot serve it, will not start to; every request goes direct from now on.
+func (b *batcher) off(ctx context.Context, why string) {
+	if !b.c.batchOff.Swap(true) {
+		tflog.Debug(ctx, "graph: batching turned off", map[string]interface{}{"reason": why})
+	}
 }
 
 // answerError is the *Error for an item's error answer, read like a direct one.

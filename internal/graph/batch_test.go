@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,6 +180,7 @@ func TestBatchFailureFallsBack(t *testing.T) {
 		{"unavailable", http.StatusServiceUnavailable, 1},
 		{"not supported", http.StatusNotFound, 0},
 		{"bad request", http.StatusBadRequest, 0},
+		{"server error", http.StatusInternalServerError, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, c := batchFixture(t)
@@ -288,5 +291,43 @@ func TestBatchedCallerCancelled(t *testing.T) {
 	err := c.DeleteCertification(ctx, "me", "00000000-0000-4000-8000-000000000001")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the context's deadline", err)
+	}
+}
+
+// A server that answers $batch with something other than a batch answer (here, any 200
+// body) gets every request directly, and no second batch.
+func TestBatchNotABatchAnswer(t *testing.T) {
+	s := mockgraph.Start()
+	t.Cleanup(s.Close)
+	s.SetAcceptedToken(token)
+	var batches atomic.Int32
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "$batch") {
+			batches.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"value": []}`))
+			return
+		}
+		s.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(fake.Close)
+	c, err := graph.NewClient(graph.Config{Endpoint: fake.URL, Token: graph.StaticToken(token),
+		Batching: true, DeleteLinger: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := seed(t, s, "me", 8)
+	for _, round := range [][]string{ids[:4], ids[4:]} {
+		for id, err := range deleteAll(t, c, "me", round) {
+			if err != nil {
+				t.Errorf("delete %s: %v", id, err)
+			}
+		}
+	}
+	if n := batches.Load(); n != 1 {
+		t.Errorf("%d batches sent; want 1, then none once the answer was not a batch answer", n)
+	}
+	if n := len(s.Certifications("me")); n != 0 {
+		t.Errorf("%d certifications left", n)
 	}
 }
