@@ -3,11 +3,19 @@
 // schema (it reuses personcertification.Schema) and whose CRUD does no I/O. Whatever it
 // costs is what Terraform, go-plugin and the framework cost; the real provider's time
 // above it is the provider's own.
+//
+// Its state holds what the real provider's does: the computed audit attributes are filled
+// as Graph fills them (times, and a created_by/last_modified_by identity set naming a
+// user). Terraform's own cost grows with the values in state (it deep-copies the state
+// after every resource), so a floor leaving them null would measure a lighter Terraform
+// workload, not the provider. With NullComputedEnv set to 1 in the plugin's environment,
+// they stay null instead; the benchmark runs both.
 package benchfloor
 
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -77,16 +85,63 @@ func (r *floorResource) Update(_ context.Context, req resource.UpdateRequest, re
 // Delete has nothing to do; the framework removes the state.
 func (r *floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
-// settle turns every unknown value of a plan into null, except an unknown top-level id,
-// which becomes id.
+// NullComputedEnv, set to 1, makes the floor leave every computed attribute but id null.
+const NullComputedEnv = "BENCHFLOOR_NULL_COMPUTED"
+
+// auditTime is the time the floor stamps, in Graph's format.
+const auditTime = "2026-01-02T03:04:05.1234567Z"
+
+// settle turns every unknown value of a plan into what the real provider would store: an
+// unknown top-level id becomes id, unknown audit attributes are filled (unless
+// NullComputedEnv is set), everything else unknown becomes null.
 func settle(plan tftypes.Value, id string) (tftypes.Value, error) {
+	fill := os.Getenv(NullComputedEnv) != "1"
 	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if v.IsKnown() {
 			return v, nil
 		}
-		if id != "" && p.Equal(tftypes.NewAttributePath().WithAttributeName("id")) {
+		name := ""
+		if steps := p.Steps(); len(steps) == 1 {
+			if a, ok := steps[0].(tftypes.AttributeName); ok {
+				name = string(a)
+			}
+		}
+		switch {
+		case name == "id" && id != "":
 			return tftypes.NewValue(tftypes.String, id), nil
+		case fill && (name == "created_date_time" || name == "last_modified_date_time"):
+			return tftypes.NewValue(tftypes.String, auditTime), nil
+		case fill && (name == "created_by" || name == "last_modified_by"):
+			return identitySet(v.Type())
 		}
 		return tftypes.NewValue(v.Type(), nil), nil
 	})
+}
+
+// identitySet is an identity set naming a user, with application and device null, as
+// Graph returns for a certification a user created.
+func identitySet(t tftypes.Type) (tftypes.Value, error) {
+	ot, ok := t.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("an identity set of type %s", t)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range ot.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	ut, ok := ot.AttributeTypes["user"].(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("an identity set without a user object: %s", t)
+	}
+	user := map[string]tftypes.Value{}
+	for name, at := range ut.AttributeTypes {
+		user[name] = tftypes.NewValue(at, nil)
+	}
+	user["display_name"] = tftypes.NewValue(tftypes.String, "Bench User")
+	user["id"] = tftypes.NewValue(tftypes.String, "00000000-0000-4000-8000-00000000f100")
+	vals["user"] = tftypes.NewValue(ut, user)
+	if err := tftypes.ValidateValue(ot, vals); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(ot, vals), nil
 }

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +29,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/benchfloor"
 )
 
 type options struct {
@@ -117,10 +118,22 @@ func run(ctx context.Context, args []string) error {
 const (
 	vProvider = "provider"
 	vFloor    = "floor"
-	vData     = "terraform_data"
+	// vFloorNull is the floor with its computed audit attributes left null
+	// (benchfloor.NullComputedEnv): a lighter state, so a lighter Terraform workload.
+	vFloorNull = "floor, audit null"
+	vData      = "terraform_data"
 )
 
-var variants = []string{vProvider, vFloor, vData}
+var variants = []string{vProvider, vFloor, vFloorNull, vData}
+
+// binDir is the dev_overrides directory of a variant's plugin ("" for terraform_data).
+func (b *bench) binDir(variant string) (string, bool) {
+	if variant == vFloorNull {
+		variant = vFloor
+	}
+	d, ok := b.bins[variant]
+	return d, ok
+}
 
 var ops = []string{"apply", "plan", "destroy"}
 
@@ -348,7 +361,7 @@ func (b *bench) prepare(variant string, lat time.Duration, n int, url string) (r
 		return runDir{}, err
 	}
 	rc := ""
-	if d, ok := b.bins[variant]; ok {
+	if d, ok := b.binDir(variant); ok {
 		rc = fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/graphprofile/graph\" = %q\n  }\n  direct {}\n}\n", d)
 	}
 	rcPath := filepath.Join(dir, "terraformrc")
@@ -357,6 +370,9 @@ func (b *bench) prepare(variant string, lat time.Duration, n int, url string) (r
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rcPath, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"GRAPH_ENDPOINT="+url, "GRAPH_ACCESS_TOKEN="+b.token, "TF_LOG=")
+	if variant == vFloorNull {
+		env = append(env, benchfloor.NullComputedEnv+"=1")
+	}
 	return runDir{dir: dir, env: env}, nil
 }
 
@@ -423,7 +439,7 @@ func (b *bench) scenario(ctx context.Context, url string, lat time.Duration, n i
 					return fmt.Errorf("mock stats: %w", err)
 				}
 				var peak *rssWatch
-				if bin, ok := b.bins[v]; ok {
+				if bin, ok := b.binDir(v); ok {
 					peak = watchRSS(filepath.Join(bin, "terraform-provider-graph"))
 				}
 				d, err := b.terraform(ctx, dirs[v], b.opArgs(op)...)
@@ -631,28 +647,33 @@ func (b *bench) report(ctx context.Context) string {
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, runtime.Version(),
 		strings.SplitN(strings.TrimSpace(string(tfVersion)), "\n", 2)[0], b.opts.parallelism, b.opts.repeats)
 	w("- **provider**: this provider against the bundled Graph mock (`internal/cmd/mockgraph`, `-latency` as shown).\n")
-	w("- **floor**: `internal/cmd/benchfloor`, a framework provider with the same resource schema and CRUD without I/O.\n")
+	w("- **floor**: `internal/cmd/benchfloor`, a framework provider with the same resource schema and CRUD without I/O; " +
+		"its state holds what the provider's does (the computed audit attributes filled as Graph fills them).\n")
+	w("- **floor, audit null**: the same floor leaving the computed audit attributes null: less state, so less work for " +
+		"Terraform itself, which deep-copies the state after every resource.\n")
 	w("- **terraform_data**: the same N values as `terraform_data` inputs (Terraform's built-in provider, no plugin).\n\n")
 
-	w("| N / users | mock latency | operation | provider | floor | terraform_data | provider ÷ floor | plugin CPU: provider / floor | requests per resource | provider peak RSS |\n")
-	w("|---|---|---|---|---|---|---|---|---|---|\n")
+	w("| N / users | mock latency | operation | provider | floor | floor, audit null | terraform_data | provider ÷ floor | provider ÷ floor, audit null | plugin CPU: provider / floor | requests per resource | provider peak RSS |\n")
+	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	var failures []string
 	for _, lat := range b.opts.latencies {
 		for _, n := range b.opts.sizes {
 			for _, op := range ops {
 				p, f, d := b.results[key{lat, n, vProvider, op}], b.results[key{lat, n, vFloor, op}], b.results[key{lat, n, vData, op}]
-				if p == nil || f == nil || d == nil {
+				fn := b.results[key{lat, n, vFloorNull, op}]
+				if p == nil || f == nil || d == nil || fn == nil {
 					continue
 				}
 				ratio := float64(median(p.times)) / float64(median(f.times))
+				ratioNull := float64(median(p.times)) / float64(median(fn.times))
 				reqs := 0
 				for _, r := range p.requests {
 					reqs = max(reqs, r)
 				}
-				w("| %d / %d | %s | %s | %s | %s | %s | %.2f× | %.1f s / %.1f s | %.2f | %s |\n", n, b.opts.users, lat, op,
-					span(p.times), span(f.times), span(d.times), ratio, median(p.cpu).Seconds(), median(f.cpu).Seconds(),
-					float64(reqs)/float64(n), mib(slices.Max(p.rssKB)))
-				for _, s := range []*sample{p, f, d} {
+				w("| %d / %d | %s | %s | %s | %s | %s | %s | %.2f× | %.2f× | %.1f s / %.1f s | %.2f | %s |\n", n, b.opts.users, lat, op,
+					span(p.times), span(f.times), span(fn.times), span(d.times), ratio, ratioNull,
+					median(p.cpu).Seconds(), median(f.cpu).Seconds(), float64(reqs)/float64(n), mib(slices.Max(p.rssKB)))
+				for _, s := range []*sample{p, f, fn, d} {
 					failures = append(failures, s.failures...)
 				}
 			}
@@ -722,18 +743,21 @@ func (b *bench) targets(w func(string, ...any)) {
 	}
 	w("\n## Against the targets (N = %d, %d users)\n\n", n, b.opts.users)
 	if slices.Contains(b.opts.latencies, 0) {
-		var parts []string
-		all := true
-		for _, op := range ops {
-			p, f := b.results[key{0, n, vProvider, op}], b.results[key{0, n, vFloor, op}]
-			if p == nil || f == nil {
-				continue
+		for _, floor := range []string{vFloor, vFloorNull} {
+			var parts []string
+			all := true
+			for _, op := range ops {
+				p, f := b.results[key{0, n, vProvider, op}], b.results[key{0, n, floor, op}]
+				if p == nil || f == nil {
+					all = false
+					continue
+				}
+				r := float64(median(p.times)) / float64(median(f.times))
+				all = all && r <= 1.25
+				parts = append(parts, fmt.Sprintf("%s %.2f×", op, r))
 			}
-			r := float64(median(p.times)) / float64(median(f.times))
-			all = all && r <= 1.25
-			parts = append(parts, fmt.Sprintf("%s %.2f×", op, r))
+			w("- apply, plan and destroy at 0 ms, each ≤ 1.25× the %s: %s — %s.\n", floor, strings.Join(parts, ", "), verdict(all))
 		}
-		w("- apply, plan and destroy at 0 ms, each ≤ 1.25× the floor: %s — %s.\n", strings.Join(parts, ", "), verdict(all))
 		a, d := reqs(b.results[key{0, n, vProvider, "apply"}]), reqs(b.results[key{0, n, vProvider, "destroy"}])
 		w("- requests per resource on apply and destroy ≤ 1: apply %.2f, destroy %.2f — %s.\n", a, d, verdict(a >= 0 && a <= 1 && d >= 0 && d <= 1))
 		if p := b.results[key{0, n, vProvider, "apply"}]; p != nil {
