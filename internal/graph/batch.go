@@ -61,6 +61,12 @@ type batcher struct {
 	linger  time.Duration // the current wait, between minBatchLinger and maxLinger
 	pending []*batchItem
 	timer   *time.Timer
+	// most is the largest batch taken so far. Terraform runs at most -parallelism calls
+	// at once, so once as many requests wait as ever waited together, no more are
+	// coming: the batch goes at once instead of waiting out the linger. Without it, a
+	// destroy at -parallelism=10 (batches that never reach 20) paid the whole wait on
+	// every wave of ten.
+	most int
 }
 
 type batchItem struct {
@@ -97,7 +103,7 @@ func (b *batcher) do(ctx context.Context, method, rel string) (batchAnswer, bool
 	b.pending = append(b.pending, it)
 	var full []*batchItem
 	switch {
-	case len(b.pending) >= maxBatch:
+	case len(b.pending) >= maxBatch, b.most >= 2 && len(b.pending) >= b.most:
 		full = b.take()
 	case len(b.pending) == 1:
 		b.timer = time.AfterFunc(b.linger, b.flushTimer)
@@ -126,6 +132,7 @@ func (b *batcher) take() []*batchItem {
 		b.timer.Stop()
 		b.timer = nil
 	}
+	b.most = max(b.most, len(items))
 	if !b.adaptive {
 		return items
 	}
@@ -139,6 +146,12 @@ func (b *batcher) take() []*batchItem {
 
 func (b *batcher) flushTimer() {
 	b.mu.Lock()
+	if len(b.pending) == 0 {
+		// A timer that fired as a full batch was being taken: nothing is waiting,
+		// and the wait must not adapt to an empty batch.
+		b.mu.Unlock()
+		return
+	}
 	items := b.take()
 	b.mu.Unlock()
 	if len(items) > 0 {

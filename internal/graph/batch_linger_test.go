@@ -54,3 +54,41 @@ func TestBatchLingerAdapts(t *testing.T) {
 		t.Fatalf("after a batch of 4 the wait is %s, want %s", got, 2*minBatchLinger)
 	}
 }
+
+// Once as many requests wait as ever waited together, the batch goes at once: Terraform
+// has no more calls in flight, and waiting out the linger would only delay all of them.
+func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
+	s := mockgraph.Start()
+	t.Cleanup(s.Close)
+	s.SetAcceptedToken("t")
+	c, err := NewClient(Config{Endpoint: s.URL, Token: StaticToken("t"), Batching: true, DeleteLinger: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var ids []string
+	for i := range 5 {
+		got, err := s.Seed("me", map[string]any{"displayName": "wave " + string(rune('a'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, got["id"].(string))
+	}
+	c.deletes.mu.Lock()
+	c.deletes.most = len(ids) // as after an earlier wave of five
+	c.deletes.mu.Unlock()
+	s.ResetRequests()
+	done := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() { done <- c.DeleteCertification(ctx, "me", id) }()
+	}
+	for range ids {
+		if err := <-done; err != nil { // with an hour's linger, only the early flush returns
+			t.Fatal(err)
+		}
+	}
+	if reqs := s.Requests(); len(reqs) != 1 || len(reqs[0].Batch) != len(ids) {
+		t.Fatalf("%d requests; want one batch of %d", len(reqs), len(ids))
+	}
+}
