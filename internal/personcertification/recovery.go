@@ -115,7 +115,16 @@ func (r *Resource) findCreated(ctx context.Context, user string, plan *Values, s
 			continue
 		}
 		var v Values
-		if flatten(ctx, c, &v).HasError() || len(differences(plan, &v)) > 0 {
+		if flatten(ctx, c, &v).HasError() {
+			continue
+		}
+		if c.AudiencesUnreadable {
+			// Graph sent audiences the SDK cannot read (flatten warned): unknown is not a
+			// mismatch, or the certification would be posted a second time. Every other
+			// field still decides.
+			v.AllowedAudiences = plan.AllowedAudiences
+		}
+		if len(differences(plan, &v)) > 0 {
 			continue
 		}
 		if id := c.GetId(); id != nil && r.client.Claim(*id) {
