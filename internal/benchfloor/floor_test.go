@@ -12,7 +12,10 @@ import (
 // plan is a create's plan: display_name known, every computed attribute unknown.
 func plan(t *testing.T) tftypes.Value {
 	t.Helper()
-	ot := personcertification.Schema(context.Background()).Type().TerraformType(context.Background()).(tftypes.Object)
+	ot, ok := personcertification.Schema(context.Background()).Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema's type is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range ot.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)
@@ -34,7 +37,11 @@ func attr(t *testing.T, v tftypes.Value, path ...string) tftypes.Value {
 	if err != nil {
 		t.Fatalf("%v: %v", path, err)
 	}
-	return got.(tftypes.Value)
+	v, ok := got.(tftypes.Value)
+	if !ok {
+		t.Fatalf("%v: %T is not a value", path, got)
+	}
+	return v
 }
 
 func TestSettleFillsAuditLikeGraph(t *testing.T) {

@@ -35,7 +35,11 @@ func TestBatchLingerAdapts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, got["id"].(string))
+		id, ok := got["id"].(string)
+		if !ok {
+			t.Fatalf("seeded certification without an id: %v", got)
+		}
+		ids = append(ids, id)
 	}
 	for _, id := range ids[:6] { // one at a time: 80, 40, 20, 10, 5, 5
 		if err := c.DeleteCertification(ctx, "me", id); err != nil {
@@ -73,7 +77,11 @@ func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, got["id"].(string))
+		id, ok := got["id"].(string)
+		if !ok {
+			t.Fatalf("seeded certification without an id: %v", got)
+		}
+		ids = append(ids, id)
 	}
 	c.deletes.mu.Lock()
 	c.deletes.most = len(ids) // as after an earlier wave of five

@@ -40,7 +40,11 @@ func seed(t *testing.T, s *mockgraph.Server, user string, n int) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, got["id"].(string))
+		id, ok := got["id"].(string)
+		if !ok {
+			t.Fatalf("seeded certification without an id: %v", got)
+		}
+		ids = append(ids, id)
 	}
 	return ids
 }
@@ -68,15 +72,15 @@ func count(s *mockgraph.Server) tally {
 	return n
 }
 
-// deleteAll deletes every id concurrently and returns the errors by id.
-func deleteAll(t *testing.T, c *graph.Client, user string, ids []string) map[string]error {
+// deleteAll deletes every id of me concurrently and returns the errors by id.
+func deleteAll(t *testing.T, c *graph.Client, ids []string) map[string]error {
 	t.Helper()
 	var mu sync.Mutex
 	errs := map[string]error{}
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Go(func() {
-			err := c.DeleteCertification(ctxT(t), user, id)
+			err := c.DeleteCertification(ctxT(t), "me", id)
 			mu.Lock()
 			errs[id] = err
 			mu.Unlock()
@@ -90,7 +94,7 @@ func TestBatchedDeletes(t *testing.T) {
 	s, c := batchFixture(t)
 	ids := seed(t, s, "me", 12)
 	s.ResetRequests()
-	for id, err := range deleteAll(t, c, "me", ids) {
+	for id, err := range deleteAll(t, c, ids) {
 		if err != nil {
 			t.Errorf("delete %s: %v", id, err)
 		}
@@ -110,7 +114,7 @@ func TestBatchesHoldAtMostTwenty(t *testing.T) {
 	s, c := batchFixture(t)
 	ids := seed(t, s, "me", 45)
 	s.ResetRequests()
-	for id, err := range deleteAll(t, c, "me", ids) {
+	for id, err := range deleteAll(t, c, ids) {
 		if err != nil {
 			t.Errorf("delete %s: %v", id, err)
 		}
@@ -132,7 +136,7 @@ func TestBatchedItemError(t *testing.T) {
 	s, c := batchFixture(t)
 	ids := seed(t, s, "me", 3)
 	missing := "00000000-0000-4000-8000-00000000dead"
-	errs := deleteAll(t, c, "me", append(ids, missing))
+	errs := deleteAll(t, c, append(ids, missing))
 	for _, id := range ids {
 		if errs[id] != nil {
 			t.Errorf("delete %s: %v", id, errs[id])
@@ -154,7 +158,7 @@ func TestBatchedItemThrottledGoesDirect(t *testing.T) {
 	ids := seed(t, s, "me", 5)
 	s.Inject(mockgraph.Fault{Op: "delete", Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 1})
 	s.ResetRequests()
-	for id, err := range deleteAll(t, c, "me", ids) {
+	for id, err := range deleteAll(t, c, ids) {
 		if err != nil {
 			t.Errorf("delete %s: %v", id, err)
 		}
@@ -187,7 +191,7 @@ func TestBatchFailureFallsBack(t *testing.T) {
 			ids := seed(t, s, "me", 8)
 			// 9 times: the retry policy retries a 503 batch (8 retries) before falling back.
 			s.Inject(mockgraph.Fault{Op: "batch", Status: tc.status, RetryAfter: "0", Times: 9})
-			for id, err := range deleteAll(t, c, "me", ids[:4]) {
+			for id, err := range deleteAll(t, c, ids[:4]) {
 				if err != nil {
 					t.Errorf("delete %s: %v", id, err)
 				}
@@ -196,7 +200,7 @@ func TestBatchFailureFallsBack(t *testing.T) {
 				t.Errorf("first round: %d direct DELETEs, want all 4 after the batch failed", n.direct["DELETE"])
 			}
 			s.ResetRequests()
-			for id, err := range deleteAll(t, c, "me", ids[4:]) {
+			for id, err := range deleteAll(t, c, ids[4:]) {
 				if err != nil {
 					t.Errorf("delete %s: %v", id, err)
 				}
@@ -318,7 +322,7 @@ func TestBatchNotABatchAnswer(t *testing.T) {
 	}
 	ids := seed(t, s, "me", 8)
 	for _, round := range [][]string{ids[:4], ids[4:]} {
-		for id, err := range deleteAll(t, c, "me", round) {
+		for id, err := range deleteAll(t, c, round) {
 			if err != nil {
 				t.Errorf("delete %s: %v", id, err)
 			}

@@ -16,7 +16,10 @@ func timeoutsValue(t *testing.T, create string) timeouts.Value {
 	t.Helper()
 	ctx := context.Background()
 	typ := Schema(ctx).Blocks["timeouts"].Type()
-	tfType := typ.TerraformType(ctx).(tftypes.Object)
+	tfType, ok := typ.TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the timeouts block's type is not an object")
+	}
 	raw := tftypes.NewValue(tfType, nil)
 	if create != "" {
 		vals := map[string]tftypes.Value{}
@@ -30,7 +33,11 @@ func timeoutsValue(t *testing.T, create string) timeouts.Value {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v.(timeouts.Value)
+	tv, ok := v.(timeouts.Value)
+	if !ok {
+		t.Fatalf("%T is not timeouts.Value", v)
+	}
+	return tv
 }
 
 // The codec is what Create, Read and Update use instead of tfsdk's Get and Set, so it must
