@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -29,18 +30,7 @@ func TestBatchLingerAdapts(t *testing.T) {
 	if got := linger(); got != 80*time.Millisecond {
 		t.Fatalf("initial wait %s, want the maximum, 80ms", got)
 	}
-	var ids []string
-	for i := range 6 {
-		got, err := s.Seed("me", map[string]any{"displayName": "lone " + string(rune('a'+i))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, ok := got["id"].(string)
-		if !ok {
-			t.Fatalf("seeded certification without an id: %v", got)
-		}
-		ids = append(ids, id)
-	}
+	ids := seedMine(t, s, 6)
 	for _, id := range ids[:6] { // one at a time: 80, 40, 20, 10, 5, 5
 		if err := c.DeleteCertification(ctx, "me", id); err != nil {
 			t.Fatal(err)
@@ -71,18 +61,7 @@ func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var ids []string
-	for i := range 5 {
-		got, err := s.Seed("me", map[string]any{"displayName": "wave " + string(rune('a'+i))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, ok := got["id"].(string)
-		if !ok {
-			t.Fatalf("seeded certification without an id: %v", got)
-		}
-		ids = append(ids, id)
-	}
+	ids := seedMine(t, s, 5)
 	c.deletes.mu.Lock()
 	c.deletes.most = len(ids) // as after an earlier wave of five
 	c.deletes.mu.Unlock()
@@ -99,4 +78,23 @@ func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
 	if reqs := s.Requests(); len(reqs) != 1 || len(reqs[0].Batch) != len(ids) {
 		t.Fatalf("%d requests; want one batch of %d", len(reqs), len(ids))
 	}
+}
+
+// seedMine creates n certifications of me on the mock, without the client, and returns
+// their ids.
+func seedMine(t *testing.T, s *mockgraph.Server, n int) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		got, err := s.Seed("me", map[string]any{"displayName": fmt.Sprintf("seeded %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, ok := got["id"].(string)
+		if !ok {
+			t.Fatalf("seeded certification without an id: %v", got)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
