@@ -73,7 +73,6 @@ type batchItem struct {
 	ctx    context.Context
 	method string
 	url    string // relative to {endpoint}/beta, starting with "/"
-	id     string // the item's id in the batch, set at flush
 
 	done   chan struct{}
 	direct bool // no definite answer in the batch: the caller sends it directly
@@ -194,9 +193,9 @@ func (b *batcher) send(items []*batchItem) {
 	}
 	byID := make(map[string]*batchItem, len(live))
 	for i, it := range live {
-		it.id = strconv.Itoa(i + 1)
-		byID[it.id] = it
-		req.Requests = append(req.Requests, reqItem{ID: it.id, Method: it.method, URL: it.url})
+		id := strconv.Itoa(i + 1)
+		byID[id] = it
+		req.Requests = append(req.Requests, reqItem{ID: id, Method: it.method, URL: it.url})
 	}
 	payload, err := json.Marshal(req)
 	if err != nil {
@@ -235,12 +234,8 @@ func (b *batcher) send(items []*batchItem) {
 	tflog.Debug(ctx, "graph batch", map[string]interface{}{"requests": len(live), "responses": len(resp.Responses)})
 	for _, r := range resp.Responses {
 		it := byID[r.ID]
-		if it == nil || r.Status == 0 {
-			continue
-		}
-		switch r.Status {
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			continue // sent again directly, under the retry policy
+		if it == nil || r.Status == 0 || retryable(it.method, r.Status, nil) {
+			continue // sent again directly, under the retry policy (429, 503, 504)
 		}
 		delete(byID, r.ID)
 		it.direct = false

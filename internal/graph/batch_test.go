@@ -150,6 +150,10 @@ func TestBatchedItemError(t *testing.T) {
 	if !strings.Contains(err.Error(), "404") {
 		t.Errorf("message %q does not name the status", err)
 	}
+	if n := count(s); n.batches != 1 || n.batched["DELETE"] != 4 || n.direct["DELETE"] != 0 {
+		t.Errorf("got %d batches carrying %d DELETEs and %d direct; want the 404 answered inside the one batch of 4",
+			n.batches, n.batched["DELETE"], n.direct["DELETE"])
+	}
 }
 
 // A throttled item is sent again directly, under the retry policy; nothing is lost.

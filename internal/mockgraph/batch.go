@@ -42,7 +42,6 @@ package mockgraph
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"mime"
@@ -50,7 +49,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // MaxBatchRequests is Graph's limit of requests in one JSON batch.
@@ -139,15 +137,8 @@ func (s *Server) runBatch(w http.ResponseWriter, r *http.Request, body []byte, b
 	if slow {
 		// Graph answers a batch when its last item is done: one slow item holds
 		// the whole answer (once, however many were slow).
-		s.mu.Lock()
-		d := cmp.Or(s.chaos.SlowDelay, time.Second)
-		s.mu.Unlock()
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
+		if !wait(r.Context(), s.slowDelay()) {
 			return
-		case <-t.C:
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"responses": answers})

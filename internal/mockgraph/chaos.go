@@ -3,6 +3,7 @@ package mockgraph
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -241,15 +242,8 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 		return
 	case KindSlow:
 		// Applied at once, answered late: a client that gives up first has written anyway.
-		s.mu.Lock()
-		d := cmp.Or(s.chaos.SlowDelay, time.Second)
-		s.mu.Unlock()
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
+		if !wait(r.Context(), s.slowDelay()) {
 			return
-		case <-t.C:
 		}
 	case KindReadLag:
 		if rec.Code == http.StatusCreated {
@@ -334,4 +328,23 @@ func rewriteAudiences(body []byte, k Kind) []byte {
 		return body
 	}
 	return buf.Bytes()
+}
+
+// slowDelay is how late a KindSlow answer comes.
+func (s *Server) slowDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cmp.Or(s.chaos.SlowDelay, time.Second)
+}
+
+// wait sleeps d, or until ctx ends (the client hung up); it reports whether d elapsed.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -323,14 +323,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bod
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	if latency > 0 && !wait(r.Context(), latency) {
+		return
 	}
 	if err := s.checkAuth(r); err != nil {
 		writeError(w, err)
