@@ -63,6 +63,9 @@ type Client struct {
 	claimsMu sync.Mutex
 	claims   map[string]bool // certification ids owned by a resource of this process
 
+	usersMu sync.Mutex
+	userIDs map[string]string // lower-cased user_id -> object id (users.go)
+
 	reads readCache // coalesced reads (coalesce.go)
 	// Batches (batch.go): nil when batching is off; batchOff once the server refused one.
 	deletes, lists *batcher

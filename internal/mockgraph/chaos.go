@@ -32,6 +32,10 @@ const (
 	KindAudienceNumber  Kind = "audience-number"  // allowedAudiences answered as its bitmask, e.g. "16"
 	KindAudienceUnknown Kind = "audience-unknown" // allowedAudiences answered with a token the SDK drops
 	KindTruncated       Kind = "truncated"        // applied; the JSON answer is cut short
+	// KindNoID answers an entity (or each list item) without its id. Graph does not do
+	// this, so random chaos never draws it; it is queued by the tests of the provider's
+	// guard against a server that does (a proxy, a broken fake).
+	KindNoID Kind = "no-id"
 )
 
 // AllKinds lists every fault kind.
@@ -55,6 +59,9 @@ func ParseKinds(s string) ([]Kind, error) {
 }
 
 func (k Kind) valid() bool {
+	if k == KindNoID {
+		return true
+	}
 	for _, x := range AllKinds {
 		if x == k {
 			return true
@@ -80,7 +87,7 @@ func (k Kind) appliesTo(op string) bool {
 		return op == opCreate
 	case KindPatch204:
 		return op == opUpdate
-	case KindAudienceNumber, KindAudienceUnknown, KindTruncated:
+	case KindAudienceNumber, KindAudienceUnknown, KindTruncated, KindNoID:
 		return op == opCreate || op == opGet || op == opUpdate || op == opList
 	}
 	return true
@@ -262,9 +269,9 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-	case KindAudienceNumber, KindAudienceUnknown:
+	case KindAudienceNumber, KindAudienceUnknown, KindNoID:
 		if rec.Code < 300 {
-			body = rewriteAudiences(body, k)
+			body = rewriteEntities(body, k)
 		}
 	case KindTruncated:
 		if rec.Code < 300 && len(body) > 2 {
@@ -293,13 +300,18 @@ func resetConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// rewriteAudiences replaces allowedAudiences in an entity or in each list item.
-func rewriteAudiences(body []byte, k Kind) []byte {
+// rewriteEntities changes an entity, or each list item, as kind k says: its
+// allowedAudiences, or its id removed.
+func rewriteEntities(body []byte, k Kind) []byte {
 	var doc map[string]any
 	if json.Unmarshal(body, &doc) != nil {
 		return body
 	}
 	fix := func(ent map[string]any) {
+		if k == KindNoID {
+			delete(ent, "id")
+			return
+		}
 		v, ok := ent["allowedAudiences"].(string)
 		if !ok {
 			return

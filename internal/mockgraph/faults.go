@@ -22,7 +22,7 @@ type Fault struct {
 // a typo there would silently never fire.
 func (s *Server) Inject(f Fault) {
 	switch f.Op {
-	case "", opList, opCreate, opGet, opUpdate, opDelete, opBatch:
+	case "", opList, opCreate, opGet, opUpdate, opDelete, opBatch, opUser:
 	default:
 		panic(fmt.Sprintf("mockgraph: unknown Fault.Op %q", f.Op))
 	}

@@ -13,6 +13,9 @@ const (
 	opGet    = "get"
 	opUpdate = "update"
 	opDelete = "delete"
+	// opUser is GET /beta/me or /beta/users/{id|upn}: the user object itself, which
+	// the provider reads to tell whether two ways of naming a user are the same user.
+	opUser = "user"
 	// opBatch is POST /beta/$batch as a whole (batch.go). Its sub-requests
 	// are the operations above; only faults that name "batch" hit the batch itself.
 	opBatch = "batch"
@@ -34,8 +37,8 @@ type route struct {
 
 // parseRoute matches the decoded path (a UPN's %40 is already '@'):
 //
-//	/beta/me/profile/certifications[/{id}|/$count]
-//	/beta/users/{id|upn}/profile/certifications[/{id}|/$count]
+//	/beta/me[/profile/certifications[/{id}|/$count]]
+//	/beta/users/{id|upn}[/profile/certifications[/{id}|/$count]]
 //
 // Fixed segments are matched case-insensitively, like Graph.
 func parseRoute(method, path string) (route, *apiError) {
@@ -64,7 +67,15 @@ func parseRoute(method, path string) (route, *apiError) {
 	default:
 		return notFound(strings.Join(rest, "/"))
 	}
-	if len(rest) < 1 || !strings.EqualFold(rest[0], "profile") {
+	if len(rest) == 0 {
+		if method != http.MethodGet {
+			return rt, &apiError{status: http.StatusMethodNotAllowed, code: "BadRequest",
+				message: "Specified HTTP method is not allowed for the request target.", allow: http.MethodGet}
+		}
+		rt.op = opUser
+		return rt, nil
+	}
+	if !strings.EqualFold(rest[0], "profile") {
 		return notFound(strings.Join(rest, "/"))
 	}
 	if len(rest) < 2 || !strings.EqualFold(rest[1], "certifications") {

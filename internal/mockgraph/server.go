@@ -383,7 +383,42 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, body
 		s.handleGet(w, rt)
 	case opDelete:
 		s.handleDelete(w, rt)
+	case opUser:
+		s.handleUser(w, r, rt)
 	}
+}
+
+// handleUser answers GET /beta/me and /beta/users/{id|upn} with the user's id,
+// userPrincipalName and displayName, or only those $select names.
+func (s *Server) handleUser(w http.ResponseWriter, r *http.Request, rt route) {
+	s.mu.Lock()
+	u, err := s.lookupUser(rt.user)
+	var ent map[string]any
+	if err == nil {
+		ent = map[string]any{
+			"@odata.context":    s.URL + "/beta/$metadata#users/$entity",
+			"id":                u.ID,
+			"userPrincipalName": u.UserPrincipalName,
+			"displayName":       u.DisplayName,
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if sel := r.URL.Query().Get("$select"); sel != "" {
+		keep := map[string]bool{"@odata.context": true}
+		for _, name := range strings.Split(sel, ",") {
+			keep[strings.TrimSpace(name)] = true
+		}
+		for k := range ent {
+			if !keep[k] {
+				delete(ent, k)
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, ent)
 }
 
 func (s *Server) handleWrite(w http.ResponseWriter, rt route, body []byte) {

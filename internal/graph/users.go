@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/users"
+)
+
+var objectIDShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// UserObjectID returns the object id (lower case) of the user that userID names: "me",
+// an object id or a userPrincipalName. An object id is its own answer; "me" is answered
+// from the token's oid claim when the token carries one; anything else is asked of Graph
+// (GET /users/{x}?$select=id, or /me), which the permissions the provider already needs
+// allow: User.Read for /me, User.ReadWrite.All (which reads every user) for others.
+// Answers are kept for the client's life.
+func (c *Client) UserObjectID(ctx context.Context, userID string) (string, error) {
+	if objectIDShape.MatchString(userID) {
+		return strings.ToLower(userID), nil
+	}
+	if userID == Me && c.identity != nil && objectIDShape.MatchString(c.identity.ObjectID) {
+		return strings.ToLower(c.identity.ObjectID), nil
+	}
+	key := strings.ToLower(userID)
+	c.usersMu.Lock()
+	id, ok := c.userIDs[key]
+	c.usersMu.Unlock()
+	if ok {
+		return id, nil
+	}
+	id, err := c.fetchUserID(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	c.usersMu.Lock()
+	if c.userIDs == nil {
+		c.userIDs = map[string]string{}
+	}
+	c.userIDs[key] = id
+	c.usersMu.Unlock()
+	return id, nil
+}
+
+func (c *Client) fetchUserID(ctx context.Context, userID string) (string, error) {
+	ref := userID
+	if ref == Me {
+		ref = meToken
+	}
+	ctx, ex := withExchange(ctx)
+	builder := users.NewUserItemRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": ref}, c.adapter)
+	info, err := builder.ToGetRequestInformation(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id"}},
+	})
+	if err != nil {
+		return "", &Error{Op: "read user", Err: err}
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return "", newError("read user", ex, err)
+	}
+	var body struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil || !objectIDShape.MatchString(body.ID) {
+		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without an object id", userID)}
+	}
+	return strings.ToLower(body.ID), nil
+}
