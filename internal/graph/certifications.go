@@ -68,7 +68,13 @@ func (c *Client) CreateCertification(ctx context.Context, userID string, body mo
 	if err != nil {
 		return nil, newError("create", ex, err)
 	}
-	return decodeCertification(raw)
+	created, err := decodeCertification(raw)
+	if err == nil && (created.GetId() == nil || *created.GetId() == "") {
+		// Created, but with nothing to track it by: as good as a lost answer, so the
+		// caller looks for it instead of writing state without an id.
+		return nil, &DecodeError{Err: errors.New("the created certification came back without an id")}
+	}
+	return created, err
 }
 
 // decodeAttempts bounds re-reads of an answer the SDK could not parse (a body cut short

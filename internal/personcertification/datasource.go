@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -38,7 +37,7 @@ func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 	attrs["id"] = dschema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "The certification's id.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notBlank()},
+		Validators:          []validator.String{certificationID()},
 	}
 	resp.Schema = dschema.Schema{
 		MarkdownDescription: "Reads one certification in a person's Microsoft Graph profile. " +
@@ -72,5 +71,11 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	resp.Diagnostics.Append(flatten(ctx, got, &m.Values)...)
+	if m.ID.IsNull() {
+		resp.Diagnostics.AddError("Error reading person certification",
+			fmt.Sprintf("Graph answered for certification %q of user %q with an object that has no id. "+
+				"Check the endpoint (it must be Microsoft Graph or a faithful proxy of it) and try again.", id, user))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

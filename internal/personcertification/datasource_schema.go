@@ -27,8 +27,8 @@ func computedAttribute(a rschema.Attribute) dschema.Attribute {
 		return dschema.StringAttribute{Computed: true, MarkdownDescription: desc}
 	case rschema.BoolAttribute:
 		return dschema.BoolAttribute{Computed: true, MarkdownDescription: desc}
-	case rschema.Float64Attribute:
-		return dschema.Float64Attribute{Computed: true, MarkdownDescription: desc}
+	case rschema.NumberAttribute:
+		return dschema.NumberAttribute{Computed: true, MarkdownDescription: desc}
 	case rschema.SetAttribute:
 		return dschema.SetAttribute{Computed: true, ElementType: a.ElementType, MarkdownDescription: desc}
 	case rschema.ListAttribute:

@@ -2,8 +2,10 @@ package personcertification
 
 import (
 	"context"
+	"math/big"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,18 +43,104 @@ type Values struct {
 	LastModifiedBy       types.Object `tfsdk:"last_modified_by"`
 }
 
-// sameValues reports whether a and b hold equal values in every attribute. It walks the
-// struct's fields, so an attribute added to Values is compared without further edits.
+// sameValues reports whether a and b hold the same values in every attribute, as Graph
+// stores them (sameAsGraph). It walks the struct's fields, so an attribute added to
+// Values is compared without further edits.
 func sameValues(a, b *Values) bool {
 	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
 	for i := range va.NumField() {
 		x, okX := va.Field(i).Interface().(attr.Value)
 		y, okY := vb.Field(i).Interface().(attr.Value)
-		if !okX || !okY || !x.Equal(y) {
+		if !okX || !okY || !sameAsGraph(x, y) {
 			return false
 		}
 	}
 	return true
+}
+
+// keepSame puts prior's value back into each attribute of got that holds the same value
+// as Graph stores it, so a refresh never turns 0.920000000000000001 as written into
+// Graph's 0.92 and shows a difference that is not one.
+func keepSame(prior, got *Values) {
+	vp, vg := reflect.ValueOf(prior).Elem(), reflect.ValueOf(got).Elem()
+	for i := range vp.NumField() {
+		x, okX := vp.Field(i).Interface().(attr.Value)
+		y, okY := vg.Field(i).Interface().(attr.Value)
+		if okX && okY && !x.IsUnknown() && sameAsGraph(x, y) {
+			vg.Field(i).Set(vp.Field(i))
+		}
+	}
+}
+
+// sameAsGraph is attr.Value equality with numbers compared as Graph stores them, as IEEE
+// doubles. Terraform parses 0.92 with 512 bits of precision; Graph keeps, and echoes, the
+// nearest double. Compared exactly, the two differ, and every write would look
+// unapplied and every lost create answer unmatched.
+func sameAsGraph(a, b attr.Value) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
+		return a.Equal(b)
+	}
+	switch x := a.(type) {
+	case types.Number:
+		y, ok := b.(types.Number)
+		return ok && sameDouble(x.ValueBigFloat(), y.ValueBigFloat())
+	case types.Float64:
+		y, ok := b.(types.Float64)
+		return ok && x.ValueFloat64() == y.ValueFloat64()
+	case types.Object:
+		y, ok := b.(types.Object)
+		if !ok || !x.Type(context.Background()).Equal(y.Type(context.Background())) {
+			return false
+		}
+		ya := y.Attributes()
+		for name, v := range x.Attributes() {
+			if !sameAsGraph(v, ya[name]) {
+				return false
+			}
+		}
+		return true
+	case types.List:
+		y, ok := b.(types.List)
+		if !ok || len(x.Elements()) != len(y.Elements()) {
+			return false
+		}
+		ye := y.Elements()
+		for i, v := range x.Elements() {
+			if !sameAsGraph(v, ye[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	// Strings, bools and sets of strings have one representation each.
+	return a.Equal(b)
+}
+
+// sameDouble compares two numbers after rounding each to the nearest double.
+func sameDouble(a, b *big.Float) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, _ := a.Float64()
+	y, _ := b.Float64()
+	return x == y
+}
+
+// numberValue is a double from Graph as Terraform would parse its shortest decimal form
+// (512 bits, as HCL parses a literal), so 0.92 from Graph is exactly the configuration's
+// 0.92 and the state shows the number as written.
+func numberValue(f *float64) types.Number {
+	if f == nil {
+		return types.NumberNull()
+	}
+	v, _, err := big.ParseFloat(strconv.FormatFloat(*f, 'g', -1, 64), 10, 512, big.ToNearestEven)
+	if err != nil {
+		return types.NumberValue(big.NewFloat(*f))
+	}
+	return types.NumberValue(v)
 }
 
 // Model is the resource's Terraform value. It is never sent on the wire as is: expand
@@ -64,8 +152,8 @@ type Model struct {
 }
 
 type inferenceModel struct {
-	ConfidenceScore         types.Float64 `tfsdk:"confidence_score"`
-	UserHasVerifiedAccuracy types.Bool    `tfsdk:"user_has_verified_accuracy"`
+	ConfidenceScore         types.Number `tfsdk:"confidence_score"`
+	UserHasVerifiedAccuracy types.Bool   `tfsdk:"user_has_verified_accuracy"`
 }
 
 type sourceModel struct {
@@ -195,7 +283,9 @@ func expandInference(ctx context.Context, o types.Object, diags *diag.Diagnostic
 	diags.Append(o.As(ctx, &im, basetypes.ObjectAsOptions{})...)
 	d := models.NewInferenceData()
 	if !im.ConfidenceScore.IsNull() && !im.ConfidenceScore.IsUnknown() {
-		d.SetConfidenceScore(im.ConfidenceScore.ValueFloat64Pointer())
+		// The validator has made sure the number fits a double.
+		f, _ := im.ConfidenceScore.ValueBigFloat().Float64()
+		d.SetConfidenceScore(&f)
 	}
 	if !im.UserHasVerifiedAccuracy.IsNull() && !im.UserHasVerifiedAccuracy.IsUnknown() {
 		d.SetUserHasVerifiedAccuracy(im.UserHasVerifiedAccuracy.ValueBoolPointer())
@@ -295,7 +385,7 @@ func flattenInference(d models.InferenceDataable, diags *diag.Diagnostics) types
 		return types.ObjectNull(inferenceAttrTypes)
 	}
 	v, dd := types.ObjectValue(inferenceAttrTypes, map[string]attr.Value{
-		"confidence_score":           types.Float64PointerValue(d.GetConfidenceScore()),
+		"confidence_score":           numberValue(d.GetConfidenceScore()),
 		"user_has_verified_accuracy": types.BoolPointerValue(d.GetUserHasVerifiedAccuracy()),
 	})
 	diags.Append(dd...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"reflect"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ func mustSet(t *testing.T, names ...string) types.Set {
 func mustInference(t *testing.T, score *float64, verified *bool) types.Object {
 	t.Helper()
 	v, d := types.ObjectValue(inferenceAttrTypes, map[string]attr.Value{
-		"confidence_score":           types.Float64PointerValue(score),
+		"confidence_score":           numberValue(score),
 		"user_has_verified_accuracy": types.BoolPointerValue(verified),
 	})
 	if d.HasError() {
@@ -774,7 +775,7 @@ func TestSameValues(t *testing.T) {
 			DisplayName:      types.StringValue("Cert"),
 			IssuedDate:       types.StringValue("2025-03-14"),
 			Description:      types.StringNull(),
-			Inference:        types.ObjectNull(map[string]attr.Type{"confidence_score": types.Float64Type}),
+			Inference:        types.ObjectNull(map[string]attr.Type{"confidence_score": types.NumberType}),
 			CreatedBy:        types.ObjectNull(map[string]attr.Type{"user": types.StringType}),
 		}
 	}
@@ -790,8 +791,8 @@ func TestSameValues(t *testing.T) {
 			v.AllowedAudiences = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("me")})
 		},
 		"inference": func(v *Values) {
-			v.Inference = types.ObjectValueMust(map[string]attr.Type{"confidence_score": types.Float64Type},
-				map[string]attr.Value{"confidence_score": types.Float64Value(0.5)})
+			v.Inference = types.ObjectValueMust(map[string]attr.Type{"confidence_score": types.NumberType},
+				map[string]attr.Value{"confidence_score": types.NumberValue(big.NewFloat(0.5))})
 		},
 		"last_modified_date_time": func(v *Values) { v.LastModifiedDateTime = types.StringValue("2026-11-29T01:00:00Z") },
 		"id unknown":              func(v *Values) { v.ID = types.StringUnknown() },
@@ -801,5 +802,85 @@ func TestSameValues(t *testing.T) {
 		if sameValues(&a, &c) || sameValues(&c, &a) {
 			t.Errorf("%s: a change was reported equal", name)
 		}
+	}
+}
+
+// configNumber is a number as Terraform hands it to the provider: parsed from the
+// configuration's literal with 512 bits of precision, as HCL does.
+func configNumber(t *testing.T, literal string) types.Number {
+	t.Helper()
+	f, _, err := big.ParseFloat(literal, 10, 512, big.ToNearestEven)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types.NumberValue(f)
+}
+
+func inferenceWith(t *testing.T, score types.Number) types.Object {
+	t.Helper()
+	return types.ObjectValueMust(inferenceAttrTypes, map[string]attr.Value{
+		"confidence_score": score, "user_has_verified_accuracy": types.BoolValue(true),
+	})
+}
+
+// Graph stores confidenceScore as a double and echoes the nearest double to what was
+// sent. Compared exactly, the configuration's 0.92 differs from that echo, so every
+// write warned, re-read six times, and a lost create answer was never matched (a twin).
+func TestNumbersCompareAsGraphStoresThem(t *testing.T) {
+	ctx := context.Background()
+	for _, literal := range []string{"0.92", "0.1", "0.3333333333333333", "0.920000000000000001", "1e-7", "12345.678"} {
+		t.Run(literal, func(t *testing.T) {
+			plan := emptyModel()
+			plan.DisplayName = types.StringValue("First Aid at Work")
+			plan.AllowedAudiences = mustSet(t, "organization")
+			plan.Inference = inferenceWith(t, configNumber(t, literal))
+			plan.ID = types.StringUnknown() // computed: unknown in a create's plan
+			body, d := expand(ctx, &plan.Values)
+			noErrors(t, d)
+			echo := wire(t, body)
+			echo["id"] = "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"
+			raw, err := json.Marshal(echo) // a double on the wire, as Graph answers
+			if err != nil {
+				t.Fatal(err)
+			}
+			applied := plan
+			noErrors(t, flatten(ctx, parseCertification(t, raw), &applied.Values))
+			if names := differences(&plan.Values, &applied.Values); len(names) != 0 {
+				t.Fatalf("differences = %v, want none: %s was sent and echoed", names, literal)
+			}
+			kept := applied.Values
+			if d := keepPlanned(&plan.Values, &kept); d.WarningsCount() != 0 {
+				t.Errorf("keepPlanned warned: %v", d)
+			}
+			if !kept.Inference.Equal(plan.Inference) || kept.ID.ValueString() == "" {
+				t.Errorf("after keepPlanned the state holds %v, want the planned %v exactly", kept.Inference, plan.Inference)
+			}
+			// A refresh keeps the number as written, so the plan shows no difference.
+			prior := plan.Values
+			prior.ID = applied.ID
+			refreshed := applied.Values
+			if !sameValues(&prior, &refreshed) {
+				t.Errorf("sameValues: a refresh of an unchanged certification looks changed")
+			}
+			refreshed.DisplayName = types.StringValue("changed elsewhere")
+			keepSame(&prior, &refreshed)
+			if !refreshed.Inference.Equal(plan.Inference) {
+				t.Errorf("keepSame: inference %v, want the prior %v exactly", refreshed.Inference, plan.Inference)
+			}
+		})
+	}
+}
+
+func TestNumbersThatDifferAsDoublesDiffer(t *testing.T) {
+	a := inferenceWith(t, configNumber(t, "0.92"))
+	b := inferenceWith(t, configNumber(t, "0.93"))
+	if sameAsGraph(a, b) {
+		t.Error("0.92 and 0.93 compare equal")
+	}
+	if !sameAsGraph(a, inferenceWith(t, numberValue(ptr(0.92)))) {
+		t.Error("0.92 and Graph's 0.92 compare different")
+	}
+	if sameAsGraph(a, types.ObjectNull(inferenceAttrTypes)) {
+		t.Error("a value and null compare equal")
 	}
 }

@@ -167,7 +167,8 @@ func (r *Resource) awaitUpdated(ctx context.Context, user, id string, plan *Valu
 }
 
 // differences names the attributes whose applied value differs from a known planned
-// value. Unknown planned values (computed ones) never differ.
+// value, as Graph stores values (sameAsGraph). Unknown planned values (computed ones)
+// never differ.
 func differences(plan, applied *Values) []string {
 	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
 	var names []string
@@ -176,7 +177,7 @@ func differences(plan, applied *Values) []string {
 		if !ok || pv.IsUnknown() {
 			continue
 		}
-		if av, _ := a.Field(i).Interface().(attr.Value); !pv.Equal(av) { // same struct type as plan
+		if av, _ := a.Field(i).Interface().(attr.Value); !sameAsGraph(pv, av) { // same struct type as plan
 			names = append(names, strings.Split(p.Type().Field(i).Tag.Get("tfsdk"), ",")[0])
 		}
 	}
@@ -184,19 +185,20 @@ func differences(plan, applied *Values) []string {
 }
 
 // keepPlanned settles applied onto every known planned value, so Terraform never sees
-// an inconsistent result after apply. When Graph stored something else, it warns: the
-// next refresh reads Graph's value and the plan shows the difference.
+// an inconsistent result after apply, not even a number Graph rounded to a double. When
+// Graph stored something else, it warns: the next refresh reads Graph's value and the
+// plan shows the difference.
 func keepPlanned(plan, applied *Values) diag.Diagnostics {
 	var diags diag.Diagnostics
 	names := differences(plan, applied)
-	if len(names) == 0 {
-		return diags
-	}
 	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
 	for i := range p.NumField() {
 		if pv, ok := p.Field(i).Interface().(attr.Value); ok && !pv.IsUnknown() {
 			a.Field(i).Set(p.Field(i))
 		}
+	}
+	if len(names) == 0 {
+		return diags
 	}
 	diags.AddWarning("Graph answered with other values than were sent",
 		fmt.Sprintf("After the write Graph still returned different values for %s. The configured values are kept in state; the next plan reads Graph again and shows any real difference.",

@@ -147,9 +147,17 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	}
 	prior := state.Values
 	resp.Diagnostics.Append(flatten(ctx, got, &state.Values)...)
+	if state.ID.IsNull() {
+		resp.Diagnostics.AddError("Error reading person certification",
+			fmt.Sprintf("Graph answered for certification %q of user %q with an object that has no id, so it cannot be tracked. "+
+				"Check the endpoint (it must be Microsoft Graph or a faithful proxy of it) and try again.", id, user))
+		return
+	}
 	if !sameValues(&prior, &state.Values) {
 		// resp.State starts as the prior state: writing it again only when something
 		// changed spares most of a large refresh the framework's reflection (DECISIONS.md).
+		// Attributes Graph holds unchanged keep their prior form (a number as written).
+		keepSame(&prior, &state.Values)
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	}
 	// Seen once: from now on a 404 means deleted.

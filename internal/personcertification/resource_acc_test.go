@@ -225,19 +225,20 @@ func TestAccPersonCertification_updateInPlaceAndClear(t *testing.T) {
 					expect("inference", knownvalue.Null()),
 					expect("source", knownvalue.Null()),
 					expect("end_date", knownvalue.Null()),
-					// Removing allowed_audiences leaves Graph's value as it was.
-					expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("organization"), knownvalue.StringExact("everyone")})),
+					// Removing allowed_audiences resets it to Graph's default: it is a
+					// privacy setting, and "everyone" must not outlive the configuration.
+					expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					serverHolds(s, map[string]any{
 						"displayName":      "Azure Solutions Architect Expert",
 						"description":      "Designs solutions on Azure",
-						"allowedAudiences": "organization,everyone",
+						"allowedAudiences": "organization",
 					}),
 					attrEquals(&created, "created_date_time"),
 					attrChanged(&modified, "last_modified_date_time"),
 					lastPatchSendsNull(s, "webUrl", "inference", "source", "endDate", "certificationId"),
+					lastPatchSends(s, "allowedAudiences", `"organization"`),
 				),
 			},
 			{
@@ -251,28 +252,48 @@ func TestAccPersonCertification_updateInPlaceAndClear(t *testing.T) {
 }
 
 // lastPatchSendsNull checks the wire: the last PATCH body carries "key": null for each key.
+// lastPatch is the body of the last PATCH the server received.
+func lastPatch(s *mockgraph.Server) (map[string]json.RawMessage, error) {
+	var body []byte
+	for _, r := range s.Requests() {
+		if r.Method == "PATCH" {
+			body = r.Body
+		}
+	}
+	if body == nil {
+		return nil, fmt.Errorf("no PATCH reached the server")
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("PATCH body is not JSON: %w: %s", err, body)
+	}
+	return m, nil
+}
+
 func lastPatchSendsNull(s *mockgraph.Server, keys ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		var body []byte
-		for _, r := range s.Requests() {
-			if r.Method == "PATCH" {
-				body = r.Body
-			}
-		}
-		if body == nil {
-			return fmt.Errorf("no PATCH reached the server")
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(body, &m); err != nil {
-			return fmt.Errorf("PATCH body is not JSON: %w: %s", err, body)
+		m, err := lastPatch(s)
+		if err != nil {
+			return err
 		}
 		for _, k := range keys {
 			if v, ok := m[k]; !ok || string(v) != "null" {
-				return fmt.Errorf("PATCH body %s: want %q: null", body, k)
+				return fmt.Errorf("PATCH body %v: want %q: null", m, k)
 			}
 		}
-		if _, ok := m["allowedAudiences"]; ok {
-			return fmt.Errorf("PATCH body %s sends allowedAudiences, which did not change", body)
+		return nil
+	}
+}
+
+// lastPatchSends checks that the last PATCH sent key with the JSON value raw.
+func lastPatchSends(s *mockgraph.Server, key, raw string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		m, err := lastPatch(s)
+		if err != nil {
+			return err
+		}
+		if v, ok := m[key]; !ok || string(v) != raw {
+			return fmt.Errorf("PATCH sent %s = %s, want %s", key, v, raw)
 		}
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,26 +21,32 @@ import (
 // unknownFutureValue is Graph's evolvability sentinel and not a choice.
 var Audiences = []string{"me", "family", "contacts", "groupMembers", "organization", "federatedOrganizations", "everyone"}
 
+// defaultAudience is what Graph sets when a create names no audience.
+const defaultAudience = "organization"
+
 // Nested object types, declared once.
 var (
 	identityAttrTypes    = map[string]attr.Type{"display_name": types.StringType, "id": types.StringType}
 	identityType         = types.ObjectType{AttrTypes: identityAttrTypes}
 	identitySetAttrTypes = map[string]attr.Type{"application": identityType, "device": identityType, "user": identityType}
-	inferenceAttrTypes   = map[string]attr.Type{"confidence_score": types.Float64Type, "user_has_verified_accuracy": types.BoolType}
+	inferenceAttrTypes   = map[string]attr.Type{"confidence_score": types.NumberType, "user_has_verified_accuracy": types.BoolType}
 	sourceAttrTypes      = map[string]attr.Type{"type": types.ListType{ElemType: types.StringType}}
 )
 
-// textValidators apply to every free-text attribute: Graph stores an empty string as a
-// value nobody can see or clear, so it is refused at plan time.
+// textValidators apply to every free-text attribute: Graph stores an empty or invisible
+// string as a value nobody can see or clear, so it is refused at plan time.
 func textValidators(maxLen int) []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(1, maxLen), notBlank()}
+	return []validator.String{textLength(maxLen), notBlank()}
 }
 
 // maxText caps free text: generous, since Graph publishes no limit; it catches runaway values.
 const maxText = 1000
 
+// textRule is how every free-text attribute's description states its limits.
+const textRule = " 1 to 1,000 characters (counted as Unicode characters, not bytes), not blank."
+
 func optionalText(desc string) schema.StringAttribute {
-	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: textValidators(maxText)}
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc + textRule, Validators: textValidators(maxText)}
 }
 
 func dateAttribute(desc string) schema.StringAttribute {
@@ -53,9 +59,10 @@ func dateAttribute(desc string) schema.StringAttribute {
 
 func urlAttribute(desc string) schema.StringAttribute {
 	return schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: desc + " An absolute `http` or `https` URL.",
-		Validators:          []validator.String{httpURL()},
+		Optional: true,
+		MarkdownDescription: desc + " An absolute `http` or `https` URL of at most 2,048 characters, without a user name " +
+			"or password (it is published in the person's profile).",
+		Validators: []validator.String{httpURL()},
 	}
 }
 
@@ -96,27 +103,31 @@ func Schema(ctx context.Context) schema.Schema {
 			"user_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Whose profile holds the certification: a user's object id, a userPrincipalName, " +
-					"or `me` for the signed-in user. Changing it replaces the certification.",
-				Validators:    []validator.String{userID()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"or `me` for the signed-in user. Letter case does not matter, as in Entra ID. Changing it to another " +
+					"user replaces the certification; changing how the same user is written (`me`, object id or " +
+					"userPrincipalName) does not, when the provider can tell they are the same user (see the plan's message).",
+				Validators: []validator.String{userID()},
 			},
 			"allowed_audiences": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
-				MarkdownDescription: "Who can see the certification: any of " + quoteList(Audiences) +
-					". Graph defaults it to `organization`; order never matters. Removing the attribute leaves Graph's value as it is.",
+				MarkdownDescription: "Who can see the certification: any of " + quoteList(Audiences) + "; order never matters. " +
+					"It is a privacy setting, so it is always managed: when the configuration does not set it, the " +
+					"provider manages Graph's default, `[\"organization\"]`. Removing the attribute resets Graph to that " +
+					"default, and any other value in Graph (set elsewhere) shows as drift in the plan.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
+					noNullElements{want: "an audience such as \"organization\""},
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(Audiences...)),
 				},
-				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{types.StringValue(defaultAudience)})),
 			},
 			"certification_id": optionalText("The referenceable identifier of the certification, for example a credential number."),
 			"description":      optionalText("Description of the certification."),
 			"display_name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Title of the certification.",
+				MarkdownDescription: "Title of the certification." + textRule,
 				Validators:          textValidators(maxText),
 			},
 			"issuing_authority": optionalText("The authority that granted the certification."),
@@ -130,9 +141,12 @@ func Schema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				MarkdownDescription: "Inference detail, when the certification was inferred by the creating or modifying application.",
 				Attributes: map[string]schema.Attribute{
-					"confidence_score": schema.Float64Attribute{
+					// A number, not a float64: Terraform's own infinity (1/0) must reach the
+					// validator instead of failing the framework's float64 conversion.
+					"confidence_score": schema.NumberAttribute{
 						Optional:            true,
-						MarkdownDescription: "Confidence of the inference.",
+						MarkdownDescription: "Confidence of the inference. Graph stores it as a double, so any finite number a double can hold.",
+						Validators:          []validator.Number{finiteDouble()},
 					},
 					"user_has_verified_accuracy": schema.BoolAttribute{
 						Optional:            true,
@@ -147,9 +161,10 @@ func Schema(ctx context.Context) schema.Schema {
 					"type": schema.ListAttribute{
 						ElementType:         types.StringType,
 						Required:            true,
-						MarkdownDescription: "The source types, for example `[\"User\"]`.",
+						MarkdownDescription: "The source types, for example `[\"User\"]`: at least one, each 1 to 200 characters, not blank.",
 						Validators: []validator.List{
 							listvalidator.SizeAtLeast(1),
+							noNullElements{want: "a source type such as \"User\""},
 							listvalidator.ValueStringsAre(textValidators(200)...),
 						},
 					},

@@ -26,7 +26,7 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		{`web_url = "ftp://example.com/cert"`, `web_url.*only http and https`},
 		{`thumbnail_url = "/relative/thumb.png"`, `thumbnail_url.*not an absolute URL`},
 		{`description = "   "`, `description.*blank`},
-		{`issuing_company = ""`, `issuing_company.*length`},
+		{`issuing_company = ""`, `issuing_company.*empty`},
 		{`source = { type = [] }`, `source.*at least 1`},
 		{`start_date = "2024-13-01"`, `start_date.*not a real calendar date`},
 		{`issued_date = "2024-04-31"`, `issued_date.*not a real calendar date`},
@@ -43,13 +43,39 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		{`thumbnail_url = "https:///no-host.png"`, `thumbnail_url.*no host`},
 		{`thumbnail_url = "https://iame.io/a b.png"`, `thumbnail_url.*white space`},
 		{`web_url = "mailto:certs@iame.io"`, `web_url.*only http and https`},
-		{`certification_id = ""`, `certification_id.*length`},
+		{`certification_id = ""`, `certification_id.*empty`},
 		{`certification_id = "\t"`, `certification_id.*blank`},
 		{`issuing_authority = "  \n  "`, `issuing_authority.*blank`},
-		{`description = "` + strings.Repeat("x", 1001) + `"`, `description.*length.*1000`},
-		{`issuing_company = "` + strings.Repeat("é", 1001) + `"`, `issuing_company.*length.*1000`},
+		{`description = "` + strings.Repeat("x", 1001) + `"`, `description.*1001 characters.*at most 1000`},
+		{`issuing_company = "` + strings.Repeat("é", 1001) + `"`, `issuing_company.*1001 characters.*at most 1000`},
 		{`source = { type = ["HR", " "] }`, `source.*blank`},
-		{`source = { type = ["` + strings.Repeat("s", 201) + `"] }`, `source.*length`},
+		{`source = { type = ["` + strings.Repeat("s", 201) + `"] }`, `source.*201 characters`},
+		// Null elements and numbers a double cannot hold: the provider's own messages,
+		// never the framework's "always an error in the provider".
+		{`allowed_audiences = [null]`, `allowed_audiences.*element 1 is null`},
+		{`allowed_audiences = ["organization", null]`, `allowed_audiences.*is null.*organization`},
+		{`source = { type = [null] }`, `source.type.*element 1 is null`},
+		{`source = { type = ["HR", null] }`, `source.type.*element 2 is null`},
+		{`inference = { confidence_score = 1/0 }`, `confidence_score.*infinite`},
+		{`inference = { confidence_score = -1/0 }`, `confidence_score.*infinite`},
+		{`inference = { confidence_score = 1e400 }`, `confidence_score.*too large`},
+		{`inference = { confidence_score = -2e308 }`, `confidence_score.*too large`},
+		{`inference = { confidence_score = 1e-400 }`, `confidence_score.*too close to zero`},
+		// All three dates in order.
+		{"issued_date = \"2025-06-01\"\n  end_date = \"2025-05-31\"", `end_date.*falls before issued_date 2025-06-01`},
+		{"start_date = \"2020-01-01\"\n  issued_date = \"2024-01-15\"\n  end_date = \"2023-01-01\"", `end_date.*before issued_date 2024-01-15`},
+		// URLs: no credentials (they would be published), at most 2,048 characters.
+		{`web_url = "https://user:hunter2@iame.io/blackbelt"`, `web_url.*user name or password`},
+		{`thumbnail_url = "https://admin@iame.io/thumb.png"`, `thumbnail_url.*user name or password`},
+		{`web_url = "https://iame.io/` + strings.Repeat("a", 2049-len("https://iame.io/")) + `"`, `web_url.*2049 characters.*2048`},
+		{`thumbnail_url = "https://iame.io/` + strings.Repeat("é", 2049-len("https://iame.io/")) + `"`, `thumbnail_url.*2049 characters`},
+		// Invisible text is blank.
+		{`description = "\u200b"`, `description.*blank`},
+		{`certification_id = "\ufeff"`, `certification_id.*blank`},
+		{`issuing_authority = " \u2060\u200c "`, `issuing_authority.*blank`},
+		{`issuing_company = "\u3164"`, `issuing_company.*blank`},
+		{`source = { type = ["\u200d"] }`, `source.*blank`},
+		{`description = "` + strings.Repeat("日", 1001) + `"`, `description.*1001 characters.*1000`},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
@@ -89,6 +115,11 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 			Config:      provider + minimalConfig("", ""),
 			PlanOnly:    true,
 			ExpectError: wrapped(`user_id.*is not a user`),
+		},
+		resource.TestStep{
+			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \"\u200b\u200c\"\n}\n",
+			PlanOnly:    true,
+			ExpectError: wrapped(`display_name.*blank`),
 		},
 		resource.TestStep{
 			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"me\"\n}\n",
@@ -158,12 +189,45 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 			ExpectError: wrapped(`endpoint.*absolute http\(s\) URL`),
 		},
 	)
+	// Path segments: every value the provider puts into a URL path is a plain id, a
+	// userPrincipalName or "me"; reserved ($...), dot and encoded segments never leave.
+	for _, user := range []string{"$batch", "..", ".", "a%2Fb@contoso.com", "%2e%2e", "adele@contoso.com/..",
+		"adele..vance@contoso.com", ".adele@contoso.com", "$metadata@contoso.com", "adele@contoso.com%2F..%2F.."} {
+		steps = append(steps, resource.TestStep{
+			Config: provider + minimalConfig(user, ""), PlanOnly: true,
+			ExpectError: wrapped(`user_id.*is not a user.*GUID`),
+		})
+	}
+	for _, id := range []string{"me/$count", "me/$metadata", "me/..", "me/%2e%2e", "me/a%2Fb", "%2e%2e/0fb4c1e3", "me/.hidden"} {
+		steps = append(steps, resource.TestStep{
+			Config:      provider + minimalConfig("me", "") + fmt.Sprintf("import {\n  to = graph_person_certification.test\n  id = %q\n}\n", id),
+			PlanOnly:    true,
+			ExpectError: wrapped(`Invalid import id.*(not a certification id|not a user)`),
+		})
+	}
+	for _, ds := range []struct{ user, id, want string }{
+		{"me", "$count", `id.*not a certification id`},
+		{"me", "..", `id.*not a certification id`},
+		{"me", "a/b", `id.*not a certification id`},
+		{"..", "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f", `user_id.*is not a user`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      provider + fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = %q\n  id = %q\n}\n", ds.user, ds.id),
+			PlanOnly:    true,
+			ExpectError: wrapped(ds.want),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:      provider + "data \"graph_person_certifications\" \"x\" {\n  user_id = \"$batch\"\n}\n",
+		PlanOnly:    true,
+		ExpectError: wrapped(`user_id.*is not a user`),
+	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("validation errors sent %d request(s) to the server, want 0", n)
 	}
-	if len(steps) < 30 {
-		t.Fatalf("the catalogue holds %d bad inputs, want at least 30", len(steps))
+	if len(steps) < 80 {
+		t.Fatalf("the catalogue holds %d bad inputs, want at least 80", len(steps))
 	}
 	t.Logf("%d bad inputs rejected at validate or plan time with no request to Graph", len(steps))
 }

@@ -3,11 +3,18 @@ package personcertification
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/big"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -50,14 +57,28 @@ func calendarDate() validator.String {
 	return stringCheck{desc: "a calendar date, YYYY-MM-DD", check: func(s string) error { _, err := ParseDate(s); return err }}
 }
 
-// CheckHTTPURL accepts absolute http and https URLs with a host.
+// maxURL caps URLs at 2,048 characters: the longest URL that browsers, Microsoft 365's
+// profile card and most link handlers reliably carry, so a longer one would be stored but
+// could not be opened.
+const maxURL = 2048
+
+// CheckHTTPURL accepts absolute http and https URLs with a host and no credentials, at
+// most maxURL characters long. The URL is published in a person's profile, so a
+// user:password@ part would publish the password.
 func CheckHTTPURL(s string) error {
+	if n := utf8.RuneCountInString(s); n > maxURL {
+		return fmt.Errorf("the URL is %d characters long; at most %d are allowed (longer URLs do not open reliably from a profile)", n, maxURL)
+	}
 	u, err := url.Parse(s)
 	if err != nil || !u.IsAbs() {
 		return fmt.Errorf("%q is not an absolute URL; use http:// or https:// followed by a host", s)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("%q uses the scheme %q; only http and https URLs are allowed", s, u.Scheme)
+	}
+	if u.User != nil {
+		// Never echo the credentials themselves.
+		return fmt.Errorf("%q carries a user name or password; remove the part before @, since the URL is published in the person's profile", u.Redacted())
 	}
 	if u.Hostname() == "" {
 		return fmt.Errorf("%q has no host", s)
@@ -74,8 +95,39 @@ func httpURL() validator.String {
 
 func notBlank() validator.String {
 	return stringCheck{desc: "not blank", check: func(s string) error {
-		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("the value is blank; set some text or remove the attribute")
+		if s != "" && Blank(s) { // empty text is textLength's to report
+			return fmt.Errorf("the value is blank (only white space or invisible characters); set some text or remove the attribute")
+		}
+		return nil
+	}}
+}
+
+// Blank reports whether s shows nothing: every character is white space, a format
+// character (zero-width space, joiners, byte-order mark, bidi controls) or one of the
+// Hangul fillers that render as nothing. Graph would store such text as a value nobody
+// can see.
+func Blank(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r), unicode.Is(unicode.Cf, r):
+		case r == 'ᅟ', r == 'ᅠ', r == 'ㅤ', r == 'ﾠ', r == '⠀':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// textLength limits free text in characters (Unicode code points), not bytes, so a
+// name in any script gets the same room.
+func textLength(maxLen int) validator.String {
+	return stringCheck{desc: fmt.Sprintf("1 to %d characters", maxLen), check: func(s string) error {
+		n := utf8.RuneCountInString(s)
+		switch {
+		case n == 0:
+			return fmt.Errorf("the value is empty; set some text (1 to %d characters) or remove the attribute", maxLen)
+		case n > maxLen:
+			return fmt.Errorf("the value is %d characters long; at most %d are allowed", n, maxLen)
 		}
 		return nil
 	}}
@@ -83,22 +135,54 @@ func notBlank() validator.String {
 
 var (
 	guidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	upnShape  = regexp.MustCompile(`^[^@\s/\\?]+@[^@\s/\\?]+\.[^@\s/\\?]+$`)
+	// A userPrincipalName as Entra ID allows it: a local part of letters, digits and
+	// ' . - _ ! # ^ ~ + (guests carry #EXT#), no leading, trailing or doubled dot; @; a DNS
+	// domain. Nothing in it can leave its URL path segment or be read as a path operator.
+	upnShape = regexp.MustCompile(`^[A-Za-z0-9'_!#^~+-]+(\.[A-Za-z0-9'_!#^~+-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
+	// A certification id as Graph issues them (GUIDs in practice): letters, digits and
+	// - _ = . with a letter or digit first, so it is never a reserved segment ($...), a
+	// dot segment or anything that needs percent-encoding.
+	certIDShape = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_=.-]*$`)
 )
 
-// CheckUserID accepts "me", an object id (GUID) or a userPrincipalName.
+// maxUPN is Entra ID's limit for a userPrincipalName; maxCertID bounds ids well above
+// what Graph issues.
+const (
+	maxUPN    = 113
+	maxCertID = 256
+)
+
+// CheckUserID accepts "me", an object id (GUID) or a userPrincipalName: values that are
+// safe as one URL path segment.
 func CheckUserID(s string) error {
-	if s == "me" || guidShape.MatchString(s) || upnShape.MatchString(s) {
+	if s == "me" || guidShape.MatchString(s) || (len(s) <= maxUPN && upnShape.MatchString(s)) {
 		return nil
 	}
-	return fmt.Errorf(`%q is not a user: use "me", a user's object id (a GUID) or a userPrincipalName such as adele@contoso.com`, s)
+	return fmt.Errorf(`%q is not a user: use "me", a user's object id (a GUID such as 8e2d6a41-7b3c-4f5e-a1d2-9c8b7a6f5e4d) `+
+		`or a userPrincipalName such as adele@contoso.com (letters, digits and ' . - _ ! # ^ ~ + before the @, a domain after it)`, s)
 }
 
 func userID() validator.String {
 	return stringCheck{desc: `"me", an object id or a userPrincipalName`, check: CheckUserID}
 }
 
-// ParseImportID splits "<user_id>/<certification id>". A user id never holds a slash.
+// CheckCertificationID accepts an id as Graph issues them; anything else could not be a
+// certification's id, and some values (a $-segment, "..", a slash or its encoded form)
+// would address another URL.
+func CheckCertificationID(s string) error {
+	if len(s) <= maxCertID && certIDShape.MatchString(s) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a certification id: Graph's ids are like 0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f "+
+		"(letters, digits and - _ = ., starting with a letter or digit); copy it from the certification's id attribute "+
+		"or from data \"graph_person_certifications\"", s)
+}
+
+func certificationID() validator.String {
+	return stringCheck{desc: "a certification id as Graph issues them", check: CheckCertificationID}
+}
+
+// ParseImportID splits "<user_id>/<certification id>". Neither part may hold a slash.
 func ParseImportID(s string) (user, id string, err error) {
 	user, id, ok := strings.Cut(s, "/")
 	if !ok || user == "" || id == "" || strings.Contains(id, "/") {
@@ -107,8 +191,81 @@ func ParseImportID(s string) (user, id string, err error) {
 	if err := CheckUserID(user); err != nil {
 		return "", "", err
 	}
-	if strings.TrimSpace(id) != id || strings.ContainsAny(id, " ?#\\") {
-		return "", "", fmt.Errorf("%q is not a certification id", id)
+	if err := CheckCertificationID(id); err != nil {
+		return "", "", err
 	}
 	return user, id, nil
+}
+
+// finiteDouble accepts the numbers Graph's Edm.Double can hold. Terraform numbers are
+// arbitrary-precision and include infinity (1/0), which a double cannot carry.
+type finiteDoubleValidator struct{}
+
+func finiteDouble() validator.Number { return finiteDoubleValidator{} }
+
+func (finiteDoubleValidator) Description(context.Context) string {
+	return "a finite number that fits a double"
+}
+
+func (v finiteDoubleValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (finiteDoubleValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := CheckDouble(req.ConfigValue.ValueBigFloat()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
+	}
+}
+
+// CheckDouble reports why f cannot be stored as a double, if it cannot.
+func CheckDouble(f *big.Float) error {
+	if f == nil {
+		return fmt.Errorf("the value is missing; set a number such as 0.92 or remove the attribute")
+	}
+	if f.IsInf() {
+		return fmt.Errorf("the value is infinite; set a finite number such as 0.92 (an expression like 1/0 yields infinity)")
+	}
+	d, acc := f.Float64()
+	if math.IsInf(d, 0) {
+		return fmt.Errorf("%s is too large for Graph, which stores a double (at most about 1.8e308 in size)", f.Text('g', 10))
+	}
+	if d == 0 && acc != big.Exact {
+		return fmt.Errorf("%s is too close to zero for Graph, which stores a double; use 0 or a larger number", f.Text('g', 10))
+	}
+	return nil
+}
+
+// noNullElements refuses a list or set with a null element ([null], or a variable that
+// is null), which the framework could otherwise only report as its own conversion error.
+type noNullElements struct{ want string }
+
+func (v noNullElements) Description(context.Context) string {
+	return "no null elements"
+}
+
+func (v noNullElements) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v noNullElements) check(p path.Path, elems []attr.Value, diags *diag.Diagnostics) {
+	for i, e := range elems {
+		if e.IsNull() {
+			diags.AddAttributeError(p, "Invalid "+p.String(),
+				fmt.Sprintf("element %d is null; remove it, or give %s", i+1, v.want))
+			return
+		}
+	}
+}
+
+func (v noNullElements) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
+		v.check(req.Path, req.ConfigValue.Elements(), &resp.Diagnostics)
+	}
+}
+
+func (v noNullElements) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() {
+		v.check(req.Path, req.ConfigValue.Elements(), &resp.Diagnostics)
+	}
 }

@@ -2,6 +2,7 @@ package personcertification
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,13 @@ func TestCheckHTTPURL(t *testing.T) {
 		{"https://example.com/\tx", false},
 		{" https://example.com", false},
 		{"", false},
+		// Credentials would be published in the person's profile.
+		{"https://user:secret@example.com/cert", false},
+		{"https://user@example.com/cert", false},
+		{"https://example.com/" + strings.Repeat("a", maxURL-len("https://example.com/")), true},
+		{"https://example.com/" + strings.Repeat("a", maxURL-len("https://example.com/")+1), false},
+		// Characters, not bytes: 2,048 two-byte characters would be 4,096 bytes.
+		{"https://example.com/" + strings.Repeat("é", maxURL-len("https://example.com/")), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -138,6 +146,26 @@ func TestCheckUserID(t *testing.T) {
 		{"5c0b3f5e8c1a4d7e9f431a2b3c4d5e6f", false},
 		{"5c0b3f5e-8c1a-4d7e-9f43-1a2b3c4d5e6", false},
 		{"users", false},
+		// Path segments: nothing may leave its segment or be read as a path operator.
+		{"Adele.Vance@Contoso.Example", true},
+		{".", false},
+		{"..", false},
+		{"$batch", false},
+		{"$metadata@contoso.com", false},
+		{"adele$@contoso.com", false},
+		{"a%2Fb@contoso.com", false},
+		{"%2e%2e", false},
+		{"adele@contoso.com%2F..", false},
+		{"adele@contoso.com/..", false},
+		{"adele..vance@contoso.com", false},
+		{".adele@contoso.com", false},
+		{"adele.@contoso.com", false},
+		{"adele@-contoso.com", false},
+		{"adele@contoso..com", false},
+		{"adele@contoso.com.", false},
+		{"adele@contoso.com\u200b", false},
+		{"adele&x@contoso.com", false},
+		{strings.Repeat("a", 102) + "@contoso.com", false}, // over Entra ID's 113 characters
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -181,6 +209,16 @@ func TestParseImportID(t *testing.T) {
 		{"me/a?b", "", ""},
 		{"me/a#b", "", ""},
 		{`me/a\b`, "", ""},
+		{"me/$count", "", ""},
+		{"me/$metadata", "", ""},
+		{"me/..", "", ""},
+		{"me/.", "", ""},
+		{"me/%2e%2e", "", ""},
+		{"me/a%2Fb", "", ""},
+		{"me/.hidden", "", ""},
+		{"me/" + strings.Repeat("a", 257), "", ""},
+		{"../" + certID, "", ""},
+		{"%2e%2e/" + certID, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -233,7 +271,9 @@ func TestStringValidators(t *testing.T) {
 		{"user bad", userID(), "user_id", types.StringValue("a/b"), true},
 		{"user unknown skipped", userID(), "user_id", types.StringUnknown(), false},
 		{"blank spaces", notBlank(), "description", types.StringValue("   "), true},
-		{"blank empty", notBlank(), "description", types.StringValue(""), true},
+		{"empty is for textLength", notBlank(), "description", types.StringValue(""), false},
+		{"empty", textLength(maxText), "description", types.StringValue(""), true},
+		{"invisible", notBlank(), "description", types.StringValue("\u200b\u2060"), true},
 		{"blank newline", notBlank(), "description", types.StringValue("\n\t"), true},
 		{"not blank", notBlank(), "description", types.StringValue(" x "), false},
 		{"blank null skipped", notBlank(), "description", types.StringNull(), false},
@@ -319,7 +359,10 @@ func TestDatesInOrder(t *testing.T) {
 		{"unknown end", map[string]tftypes.Value{"start_date": str("2024-01-15"), "end_date": unknown}, ""},
 		// The attribute validator reports a malformed date; this one stays quiet.
 		{"malformed start", map[string]tftypes.Value{"start_date": str("2024-1-15"), "end_date": str("2000-01-01")}, ""},
-		{"issued date is not compared", map[string]tftypes.Value{"start_date": str("2024-01-15"), "issued_date": str("2000-01-01")}, ""},
+		{"issued before start", map[string]tftypes.Value{"start_date": str("2024-01-15"), "issued_date": str("2000-01-01")}, ""},
+		{"end before issued", map[string]tftypes.Value{"issued_date": str("2024-01-15"), "end_date": str("2024-01-14")}, "end_date 2024-01-14 falls before issued_date 2024-01-15"},
+		{"end on the issue day", map[string]tftypes.Value{"issued_date": str("2024-01-15"), "end_date": str("2024-01-15")}, ""},
+		{"end after start, before issued", map[string]tftypes.Value{"start_date": str("2020-01-01"), "issued_date": str("2024-01-15"), "end_date": str("2023-01-01")}, "before issued_date 2024-01-15"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -361,5 +404,91 @@ func TestResourceRegistersDatesInOrder(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("ConfigValidators = %#v, want datesInOrder among them", vs)
+	}
+}
+
+func TestCheckCertificationID(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f", true},
+		{"AAMkAGI2TG93AAA=", true},
+		{"a_b-c.d", true},
+		{"", false},
+		{".", false},
+		{"..", false},
+		{"$count", false},
+		{"$metadata", false},
+		{"a/b", false},
+		{"a%2Fb", false},
+		{"%2e%2e", false},
+		{" x", false},
+		{"x ", false},
+		{"x?y", false},
+		{"x#y", false},
+		{"x\\y", false},
+		{"x\u200by", false},
+		{strings.Repeat("a", 257), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			err := CheckCertificationID(tt.in)
+			if tt.ok != (err == nil) {
+				t.Fatalf("CheckCertificationID(%q) = %v, want ok=%v", tt.in, err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f") {
+				t.Errorf("error %q does not show what an id looks like", err)
+			}
+		})
+	}
+}
+
+func TestBlank(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n", "\u200b", "\u200b\u200c\u200d", "\ufeff", "\u2060 \u00a0", "\u3164", "\u202e"} {
+		if !Blank(s) {
+			t.Errorf("Blank(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"a", " a ", "\u200ba", "é", "✓", "0"} {
+		if Blank(s) {
+			t.Errorf("Blank(%q) = true, want false", s)
+		}
+	}
+}
+
+func TestTextLengthCountsCharacters(t *testing.T) {
+	check := textLength(maxText).(stringCheck).check
+	if err := check(strings.Repeat("é", maxText)); err != nil {
+		t.Errorf("1,000 two-byte characters refused: %v", err)
+	}
+	if err := check(strings.Repeat("日", maxText+1)); err == nil || !strings.Contains(err.Error(), "1001 characters") {
+		t.Errorf("1,001 characters: err = %v, want one that counts characters", err)
+	}
+	if err := check(""); err == nil {
+		t.Error("empty text accepted")
+	}
+}
+
+func TestCheckDouble(t *testing.T) {
+	parse := func(s string) *big.Float {
+		f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	for _, s := range []string{"0", "0.92", "-1", "1e300", "4.9e-324"} {
+		if err := CheckDouble(parse(s)); err != nil {
+			t.Errorf("CheckDouble(%s) = %v, want ok", s, err)
+		}
+	}
+	for s, want := range map[string]string{"1e400": "too large", "-1e400": "too large", "1e-400": "too close to zero"} {
+		if err := CheckDouble(parse(s)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckDouble(%s) = %v, want %q", s, err, want)
+		}
+	}
+	if err := CheckDouble(new(big.Float).SetInf(false)); err == nil || !strings.Contains(err.Error(), "infinite") {
+		t.Errorf("CheckDouble(+Inf) = %v, want an error naming infinity", err)
 	}
 }
