@@ -240,6 +240,15 @@ const listPageSize int32 = 100
 // ListCertifications returns all of a user's certifications matching f, following
 // @odata.nextLink (an absolute URL) through every page.
 func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFilter) ([]*Certification, error) {
+	return c.ListCertificationsUpTo(ctx, userID, f, 0)
+}
+
+// errEnough stops a paging walk once the caller has what it asked for.
+var errEnough = errors.New("enough certifications listed")
+
+// ListCertificationsUpTo is ListCertifications that stops reading pages once it holds
+// limit certifications, in Graph's order (limit <= 0: all of them).
+func (c *Client) ListCertificationsUpTo(ctx context.Context, userID string, f ListFilter, limit int) ([]*Certification, error) {
 	var out []*Certification
 	seen := map[string]bool{}
 	err := c.eachListed(ctx, userID, f.odataFilter(), func(item json.RawMessage) error {
@@ -255,9 +264,15 @@ func (c *Client) ListCertifications(ctx context.Context, userID string, f ListFi
 		if !seen[id] && f.Matches(cert) {
 			seen[id] = true
 			out = append(out, cert)
+			if limit > 0 && len(out) >= limit {
+				return errEnough
+			}
 		}
 		return nil
 	})
+	if errors.Is(err, errEnough) {
+		err = nil
+	}
 	return out, err
 }
 

@@ -102,6 +102,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			plan.ID = types.StringValue(de.ID)
 			unknownToNull(&plan.Values)
 			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+			setIdentity(resp.Identity, plan.UserID, plan.ID)
 		}
 		resp.Diagnostics.Append(errorDiag("creating", user, err))
 		return
@@ -110,6 +111,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+	setIdentity(resp.Identity, plan.UserID, plan.ID)
 	stamp, _ := json.Marshal(time.Now().UTC())
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 	tflog.Trace(ctx, "created person certification", map[string]interface{}{"id": plan.ID.ValueString()})
@@ -160,6 +162,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		keepSame(&prior, &state.Values)
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	}
+	setIdentity(resp.Identity, state.UserID, state.ID) // a state from before identities gets one
 	// Seen once: from now on a 404 means deleted.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
 }
@@ -215,6 +218,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		// Only Terraform-side settings (timeouts) changed: nothing to send.
 		plan.LastModifiedDateTime, plan.LastModifiedBy = state.LastModifiedDateTime, state.LastModifiedBy
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+		setIdentity(resp.Identity, state.UserID, state.ID)
 		return
 	}
 	user, id := state.UserID.ValueString(), state.ID.ValueString()
@@ -239,6 +243,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
+	setIdentity(resp.Identity, state.UserID, state.ID)
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -259,11 +264,22 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	}
 }
 
+// ImportState takes "<user_id>/<id>" (the CLI, an import block's id) or, on Terraform
+// 1.12+, an import block's identity.
 func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	user, id, err := ParseImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
+	var user, id string
+	if req.ID == "" && req.Identity != nil {
+		var d diag.Diagnostics
+		user, id, d = importFromIdentity(ctx, req.Identity)
+		if resp.Diagnostics.Append(d...); d.HasError() {
+			return
+		}
+	} else {
+		var err error
+		if user, id, err = ParseImportID(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid import id", err.Error())
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

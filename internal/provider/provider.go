@@ -128,6 +128,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	tflog.Debug(ctx, "graph provider configured", map[string]interface{}{"base_url": client.BaseURL(), "credential": settings.credentialName})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *Provider) Resources(context.Context) []func() resource.Resource {

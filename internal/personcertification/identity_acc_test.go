@@ -1,0 +1,237 @@
+package personcertification_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+// identityIs checks the resource identity of addr: user_id as given, id as in state.
+func identityIs(user string, id *string) statecheck.StateCheck {
+	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+		"user_id": knownvalue.StringExact(user),
+		"id":      knownvalue.StringFunc(func(v string) error { return checkEqual(v, *id) }),
+	})
+}
+
+func checkEqual(got, want string) error {
+	if got != want {
+		return fmt.Errorf("%q, want %q", got, want)
+	}
+	return nil
+}
+
+// The identity is user_id and id, set on create and never changed: not by a refresh,
+// an update, or user_id rewritten as another form of the same user. Import by identity
+// brings back the same certification.
+func TestAccPersonCertification_identity(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + minimalConfig("me", `  description = "one"`),
+				Check:  captureAttr(&id, "id"),
+			},
+			{
+				Config:            provider + minimalConfig("me", `  description = "one"`),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{identityIs("me", &id)},
+			},
+			{
+				Config: provider + minimalConfig("me", `  description = "two"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					identityIs("me", &id),
+					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config:          provider + minimalConfig("me", `  description = "two"`),
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				// The same user, written as its userPrincipalName: the old form still
+				// addresses the certification, so the identity stays.
+				Config:            provider + minimalConfig(mockgraph.MeUPN, `  description = "two"`),
+				ConfigStateChecks: []statecheck.StateCheck{identityIs("me", &id)},
+			},
+		},
+	})
+}
+
+// A create whose answer was lost adopts the certification it finds, and the identity
+// names the adopted one.
+func TestAccPersonCertification_identityAfterAdoption(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	s.InjectKind(mockgraph.KindResetAfter, "create", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
+		Steps: []resource.TestStep{{
+			Config: provider + minimalConfig("me", `  certification_id = "AZ-305"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+				statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("user_id")),
+			},
+			Check: exactlyOne(s),
+		}},
+	})
+}
+
+// An import block with an identity that cannot address a certification fails at plan
+// with the import id's messages, and sends nothing.
+func TestAccPersonCertification_importByIdentityErrors(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	block := func(user, id string) string {
+		return fmt.Sprintf("import {\n  to = %s\n  identity = {\n    user_id = %q\n    id = %q\n  }\n}\n", addr, user, id)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + minimalConfig("me", "") + block("me", "$count"),
+				PlanOnly:    true,
+				ExpectError: wrapped(`Invalid import identity.*not a certification id`),
+			},
+			{
+				Config:      provider + minimalConfig("me", "") + block("../users", "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"),
+				PlanOnly:    true,
+				ExpectError: wrapped(`Invalid import identity.*is not a user`),
+			},
+		},
+	})
+	if n := len(s.Requests()); n != 0 {
+		t.Fatalf("%d requests sent for an invalid identity, want 0", n)
+	}
+}
+
+// list "graph_person_certification" lists a user's certifications with their identities,
+// honours the filters and limit, and with include_resource returns the whole object.
+func TestAccPersonCertificationList_query(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	ids := seed(t, s, "me", 3, func(i int) map[string]any {
+		return map[string]any{"displayName": fmt.Sprintf("Cert %d", i), "certificationId": fmt.Sprintf("C-%d", i), "issuingAuthority": "Microsoft"}
+	})
+	other := seed(t, s, mockgraph.OtherID, 2, func(i int) map[string]any {
+		return map[string]any{"displayName": fmt.Sprintf("Other %d", i)}
+	})
+	const all, filtered, limited = "graph_person_certification.all", "graph_person_certification.filtered", "graph_person_certification.limited"
+	query := provider + fmt.Sprintf(`
+list "graph_person_certification" "all" {
+  provider         = graph
+  include_resource = true
+  config {
+    user_id = "me"
+  }
+}
+
+list "graph_person_certification" "filtered" {
+  provider = graph
+  config {
+    user_id          = "me"
+    certification_id = "C-1"
+  }
+}
+
+list "graph_person_certification" "limited" {
+  provider = graph
+  limit    = 1
+  config {
+    user_id = %q
+  }
+}
+`, mockgraph.OtherUPN)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{{
+			Query:  true,
+			Config: query,
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength(all, 3),
+				querycheck.ExpectIdentity(all, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[0]),
+				}),
+				querycheck.ExpectIdentity(all, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[2]),
+				}),
+				querycheck.ExpectResourceDisplayName(all, queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}), knownvalue.StringExact("Cert 1 (C-1)")),
+				querycheck.ExpectResourceKnownValues(all, queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("issuing_authority"), KnownValue: knownvalue.StringExact("Microsoft")},
+					{Path: tfjsonpath.New("allowed_audiences"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})},
+					{Path: tfjsonpath.New("created_date_time"), KnownValue: knownvalue.NotNull()},
+				}),
+				querycheck.ExpectLength(filtered, 1),
+				querycheck.ExpectIdentity(filtered, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}),
+				querycheck.ExpectLength(limited, 1),
+				querycheck.ExpectIdentity(limited, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact(mockgraph.OtherUPN), "id": knownvalue.StringExact(other[0]),
+				}),
+			},
+		}},
+	})
+	// The filter travelled to Graph.
+	sawFilter := false
+	for _, r := range allRequests(s) {
+		if r.Method == "GET" && sentFilter(r, "certificationId eq 'C-1'") {
+			sawFilter = true
+		}
+	}
+	if !sawFilter {
+		t.Error("no list request carried $filter=certificationId eq 'C-1'")
+	}
+}
+
+// allRequests flattens the request log, batch items included.
+func allRequests(s *mockgraph.Server) []mockgraph.Request {
+	var out []mockgraph.Request
+	var walk func([]mockgraph.Request)
+	walk = func(rs []mockgraph.Request) {
+		for _, r := range rs {
+			out = append(out, r)
+			walk(r.Batch)
+		}
+	}
+	walk(s.Requests())
+	return out
+}
+
+// sentFilter reports whether r asked Graph for $filter=want, directly or as a batch item
+// (whose query travels in its path).
+func sentFilter(r mockgraph.Request, want string) bool {
+	for _, raw := range []string{r.RawQuery, r.Path} {
+		if _, q, ok := strings.Cut(raw, "?"); ok {
+			raw = q
+		}
+		if v, err := url.ParseQuery(raw); err == nil && v.Get("$filter") == want {
+			return true
+		}
+	}
+	return false
+}
