@@ -45,6 +45,7 @@ type Entra struct {
 // MockEntra starts the fake for one test; it stops when the test ends.
 func MockEntra(t *testing.T) *Entra {
 	t.Helper()
+	skipOnRealTenant(t)
 	s := mockgraph.StartTLS(nil)
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
