@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
@@ -24,7 +23,8 @@ const freshTokenHint = "Get a fresh one, for example with `az account get-access
 
 // checkStaticToken refuses a JWT that has expired or is for another audience than the
 // environment's Graph. A token that is not a JWT (opaque tokens exist) passes: there is
-// nothing to read. The token never appears in a diagnostic.
+// nothing to read. The token never appears in a diagnostic, and the diagnostics carry no
+// attribute path: with one, the CLI would quote the configuration line, token and all.
 func checkStaticToken(tok, from string, c cloud, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id, err := graph.DecodeIdentity(tok)
@@ -32,13 +32,13 @@ func checkStaticToken(tok, from string, c cloud, now time.Time) diag.Diagnostics
 		return nil
 	}
 	if !id.ExpiresAt.IsZero() && now.After(id.ExpiresAt.Add(expirySkew)) {
-		diags.AddAttributeError(path.Root("access_token"), "The access token has expired",
-			fmt.Sprintf("The access token (from %s) expired at %s, %s ago; Graph refuses expired tokens. %s",
+		diags.AddError("The access token has expired",
+			fmt.Sprintf("The token in access_token (from %s) expired at %s, %s ago; Graph refuses expired tokens. %s",
 				from, id.ExpiresAt.Format(time.RFC3339), now.Sub(id.ExpiresAt).Round(time.Second), freshTokenHint))
 	}
 	if !audienceIsGraph(id.Audience, c) {
-		diags.AddAttributeError(path.Root("access_token"), "The access token is not for Microsoft Graph",
-			fmt.Sprintf("The access token (from %s) is for the audience %q, but environment %q needs a token for %s (or %s); "+
+		diags.AddError("The access token is not for Microsoft Graph",
+			fmt.Sprintf("The token in access_token (from %s) is for the audience %q, but environment %q needs a token for %s (or %s); "+
 				"Graph refuses tokens issued for another resource. %s",
 				from, id.Audience, c.name, c.graphHost, graphAppID, freshTokenHint))
 	}
