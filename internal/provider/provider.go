@@ -82,7 +82,7 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 				MarkdownDescription: fmt.Sprintf("How many times one request is retried after Graph throttles it (429) or is unavailable "+
 					"(503, 504, or no answer for a read, update or delete): a whole number between 0 and %d. Default %d. Retries "+
 					"never outlive the operation's timeout (the resource's `timeouts` block).", maxRetriesLimit, defaultMaxRetries),
-				Validators: []validator.Number{wholeNumberValidator{min: 0, max: maxRetriesLimit}},
+				Validators: []validator.Number{wholeNumberValidator{lo: 0, hi: maxRetriesLimit}},
 			},
 			"max_retry_delay": schema.StringAttribute{
 				Optional: true,
@@ -98,8 +98,8 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 					"`az account get-access-token --resource-type ms-graph`. Defaults to `GRAPH_ACCESS_TOKEN`. It is used as " +
 					"is and never renewed. When it is a JWT, its claims are read (not its signature) and the plan fails, " +
 					"before any request, if it expired (more than a minute ago) or if its audience (`aud`) is not the " +
-					"`environment`'s Graph (`https://graph.microsoft.com` or Graph's app id `" + graphAppID + "` for " +
-					"`public`). Opaque tokens are sent unchecked. It comes first in the credential order: when the settings " +
+					"`environment`'s Graph: its Graph host (`https://graph.microsoft.com` for `public`) or Graph's app id `" +
+					graphAppID + "`. Opaque tokens are sent unchecked. It comes first in the credential order: when the settings " +
 					"of other methods are present too, the plan warns, naming the methods it ignores.",
 			},
 		},

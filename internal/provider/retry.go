@@ -86,10 +86,10 @@ func wholeNumber(name string, v *big.Float, lo, hi int64) (int64, error) {
 // Number attributes, not Int64: the framework converts an Int64 before any validator runs,
 // and a value like 2.5 or 1e30 then fails with its own conversion error, which tells the
 // user to report a provider bug instead of naming what to fix.
-type wholeNumberValidator struct{ min, max int64 }
+type wholeNumberValidator struct{ lo, hi int64 }
 
 func (v wholeNumberValidator) Description(context.Context) string {
-	return fmt.Sprintf("a whole number between %d and %d", v.min, v.max)
+	return fmt.Sprintf("a whole number between %d and %d", v.lo, v.hi)
 }
 func (v wholeNumberValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
@@ -98,7 +98,7 @@ func (v wholeNumberValidator) ValidateNumber(_ context.Context, req validator.Nu
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := wholeNumber(req.Path.String(), req.ConfigValue.ValueBigFloat(), v.min, v.max); err != nil {
+	if _, err := wholeNumber(req.Path.String(), req.ConfigValue.ValueBigFloat(), v.lo, v.hi); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error()+".")
 	}
 }

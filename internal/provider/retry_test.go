@@ -73,7 +73,7 @@ func TestWholeNumberValidator(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := path.Root("max_retries")
 			var resp validator.NumberResponse
-			wholeNumberValidator{min: 0, max: maxRetriesLimit}.ValidateNumber(context.Background(),
+			wholeNumberValidator{lo: 0, hi: maxRetriesLimit}.ValidateNumber(context.Background(),
 				validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: tt.value}, &resp)
 			if tt.want == "" {
 				if resp.Diagnostics.HasError() {
