@@ -72,7 +72,8 @@ type Client struct {
 	batchOff       atomic.Bool
 }
 
-// ValidateEndpoint reports whether s is an absolute http(s) URL with a host and no query.
+// ValidateEndpoint reports whether s is an absolute http(s) URL with a host, no query, and
+// no API version at the end of its path (the client appends /beta itself).
 // The same rule is applied at validate time (schema) and at configure time (env var).
 func ValidateEndpoint(s string) error {
 	u, err := url.Parse(s)
@@ -92,7 +93,28 @@ func ValidateEndpoint(s string) error {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("%q must not carry a query, fragment or user info", s)
 	}
+	if version, fixed, ok := apiVersionSuffix(u); ok {
+		return fmt.Errorf("%q ends in the API version /%s; drop that suffix, the provider adds /beta itself: use %q", s, version, fixed)
+	}
 	return nil
+}
+
+// apiVersionSuffix reports whether the URL's path ends in a Graph API version (beta or
+// v1.0, any case, trailing slashes ignored), with the URL as it should be written. The
+// client would otherwise call {endpoint}/beta/beta/..., and Graph's answer to that would not
+// point at the setting.
+func apiVersionSuffix(u *url.URL) (version, fixed string, ok bool) {
+	p := strings.TrimRight(u.Path, "/")
+	i := strings.LastIndex(p, "/")
+	if i < 0 {
+		return "", "", false
+	}
+	last := p[i+1:]
+	if !strings.EqualFold(last, "beta") && !strings.EqualFold(last, "v1.0") {
+		return "", "", false
+	}
+	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: p[:i]}
+	return last, c.String(), true
 }
 
 // NewClient builds a Client. The endpoint's host is the only host the token is sent to.

@@ -545,6 +545,16 @@ func TestValidateEndpoint(t *testing.T) {
 		{"https://user:pass@h", false},
 		{"", false},
 		{"://h", false},
+		{"https://graph.microsoft.com/beta", false},
+		{"https://graph.microsoft.com/beta/", false},
+		{"https://graph.microsoft.com/BETA//", false},
+		{"https://graph.microsoft.com/v1.0", false},
+		{"https://graph.microsoft.com/V1.0/", false},
+		{"http://127.0.0.1:8080/route/beta", false},
+		{"https://proxy.example/graph", true},      // a path prefix that is no version is a route
+		{"https://proxy.example/beta-route", true}, // only a whole last segment counts
+		{"https://proxy.example/beta/graph", true}, // a version mid-path is the route's business
+		{"https://proxy.example/v1.0.1", true},     // no Graph version
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -568,6 +578,25 @@ func mustDate(t *testing.T, s string) *serialization.DateOnly {
 		t.Fatalf("date %q: %v", s, err)
 	}
 	return d
+}
+
+// An endpoint ending in an API version says why and gives the value to write instead.
+func TestValidateEndpointVersionSuffix(t *testing.T) {
+	for in, fixed := range map[string]string{
+		"https://graph.microsoft.com/beta":    `"https://graph.microsoft.com"`,
+		"https://graph.microsoft.com/V1.0/":   `"https://graph.microsoft.com"`,
+		"http://127.0.0.1:8080/route/Beta///": `"http://127.0.0.1:8080/route"`,
+	} {
+		err := graph.ValidateEndpoint(in)
+		if err == nil {
+			t.Fatalf("ValidateEndpoint(%q) accepted it", in)
+		}
+		for _, want := range []string{"ends in the API version", "drop that suffix", "adds /beta itself", "use " + fixed} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("ValidateEndpoint(%q) = %q, want it to contain %q", in, err, want)
+			}
+		}
+	}
 }
 
 func TestValidateEndpointNeverEchoesCredentials(t *testing.T) {

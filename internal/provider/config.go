@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -77,6 +78,7 @@ func resolveWith(cfg Model, getenv func(string) string, transport http.RoundTrip
 	in := &credentialInput{cfg: cfg, getenv: getenv, cloud: c, authority: authority,
 		customAuthority: !knownAuthority(authority), transport: transport, redact: s.redact}
 	var tried []string
+	whyNot := make([]string, len(credentialMethods))
 	for i, m := range credentialMethods {
 		ts, why, d := m.build(in)
 		if diags.Append(d...); diags.HasError() {
@@ -89,8 +91,10 @@ func resolveWith(cfg Model, getenv func(string) string, transport http.RoundTrip
 				tried = append(tried, fmt.Sprintf("- %s: not tried", rest.name))
 			}
 			s.tried = tried
+			diags.Append(severalMethodsWarning(in, i, whyNot)...)
 			return s, diags
 		}
+		whyNot[i] = why
 		tried = append(tried, fmt.Sprintf("- %s: %s", m.name, why))
 	}
 	s.tried = tried
@@ -103,26 +107,33 @@ func resolveWith(cfg Model, getenv func(string) string, transport http.RoundTrip
 
 // A credentialMethod returns a TokenSource when it is configured, else why it is not, or
 // a diagnostic when it is configured but cannot work (credentials.go).
+// configuredBy names the settings the user set that select the method (attribute or
+// environment variable names, never values), for the several-methods warning.
 type credentialMethod struct {
-	name  string
-	build func(in *credentialInput) (ts graph.TokenSource, whyNot string, diags diag.Diagnostics)
+	name         string
+	build        func(in *credentialInput) (ts graph.TokenSource, whyNot string, diags diag.Diagnostics)
+	configuredBy func(in *credentialInput) []string
 }
 
 // credentialMethods is the default order: the azuread provider's (certificate, secret,
 // OIDC, managed identity, Azure CLI), with a handed-over access_token first.
 var credentialMethods = []credentialMethod{
-	{"access_token", staticAccessToken},
-	{"client certificate", clientCertificate},
-	{"client secret", clientSecret},
-	{"OIDC", oidcMethod},
-	{"managed identity", managedIdentity},
-	{"Azure CLI", azureCLI},
+	{"access_token", staticAccessToken, accessTokenSetBy},
+	{"client certificate", clientCertificate, clientCertificateSetBy},
+	{"client secret", clientSecret, clientSecretSetBy},
+	{"OIDC", oidcMethod, oidcSetBy},
+	{"managed identity", managedIdentity, managedIdentitySetBy},
+	{"Azure CLI", azureCLI, azureCLISetBy},
 }
 
 func staticAccessToken(in *credentialInput) (graph.TokenSource, string, diag.Diagnostics) {
 	tok := stringSetting(in.cfg.AccessToken, in.getenv, EnvAccessToken)
 	if tok == "" {
 		return nil, "neither access_token nor " + EnvAccessToken + " is set", nil
+	}
+	in.redact.add(tok)
+	if d := checkStaticToken(tok, source(in.cfg.AccessToken, EnvAccessToken), in.cloud, time.Now()); d.HasError() {
+		return nil, "", d
 	}
 	return staticTokenSource(tok, in.redact), "", nil
 }

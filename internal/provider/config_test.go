@@ -155,6 +155,14 @@ func TestResolve_errors(t *testing.T) {
 			want:        []string{"GRAPH_ENDPOINT", "query"},
 		},
 		{
+			name:        "endpoint with an API version from env",
+			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			env:         map[string]string{EnvEndpoint: "https://graph.microsoft.com/Beta/", EnvAccessToken: envSecret},
+			wantPath:    path.Root("endpoint"),
+			wantSummary: "Invalid endpoint",
+			want:        []string{"GRAPH_ENDPOINT", "API version /Beta", "adds /beta itself", `use "https://graph.microsoft.com"`},
+		},
+		{
 			name:        "no token lists what was tried",
 			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:         map[string]string{},
@@ -223,6 +231,10 @@ func TestEndpointValidator(t *testing.T) {
 		{"local", types.StringValue("http://127.0.0.1:8080"), true},
 		{"no scheme", types.StringValue("graph.microsoft.com"), false},
 		{"query", types.StringValue("https://h?x=1"), false},
+		{"beta suffix", types.StringValue("https://graph.microsoft.com/beta"), false},
+		{"v1.0 suffix with slash", types.StringValue("https://graph.microsoft.com/v1.0/"), false},
+		{"upper-case suffix", types.StringValue("https://graph.microsoft.com/BETA"), false},
+		{"route that is no version", types.StringValue("https://proxy.example/graph"), true},
 		{"null skipped", types.StringNull(), true},
 		{"unknown skipped", types.StringUnknown(), true},
 	}

@@ -432,10 +432,3 @@ func (s *settings) identify(ctx context.Context) (*graph.Identity, diag.Diagnost
 	})
 	return id, diags
 }
-
-// graphAppID is Microsoft Graph's application id, an alternative aud of its tokens.
-const graphAppID = "00000003-0000-0000-c000-000000000000"
-
-func audienceIsGraph(aud string, c cloud) bool {
-	return aud == "" || aud == graphAppID || strings.EqualFold(strings.TrimRight(aud, "/"), c.graphHost)
-}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -46,7 +45,7 @@ type Provider struct {
 type Model struct {
 	Endpoint      types.String `tfsdk:"endpoint"`
 	AccessToken   types.String `tfsdk:"access_token"`
-	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+	MaxRetries    types.Number `tfsdk:"max_retries"` // a Number: see wholeNumberValidator
 	MaxRetryDelay types.String `tfsdk:"max_retry_delay"`
 	credentialModel
 }
@@ -64,21 +63,26 @@ func (p *Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp 
 func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	defer func() { maps.Copy(resp.Schema.Attributes, credentialAttributes()) }() // credentials_schema.go
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages people's profile certifications in Microsoft Graph (beta `personCertification`).",
+		MarkdownDescription: "Manages people's profile certifications in Microsoft Graph (beta `personCertification`). " +
+			"The credential is the first configured one of: `access_token`, client certificate, client secret, OIDC, " +
+			"managed identity, Azure CLI. When the settings (attributes or `ARM_*` variables) of more than one are present, " +
+			"the plan warns, naming the method used and those ignored.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The Graph root URL; requests go to `{endpoint}/beta/...`. Defaults to `GRAPH_ENDPOINT`, then the " +
-					"`environment`'s Graph host (`" + graph.DefaultEndpoint + "` for `public`). Must be an absolute http(s) URL. " +
+					"`environment`'s Graph host (`" + graph.DefaultEndpoint + "` for `public`). Must be an absolute http(s) URL " +
+					"without the API version: the provider adds `/beta` itself, so `" + graph.DefaultEndpoint + "/beta` or `/v1.0` " +
+					"(any case, with or without a trailing slash) is refused, here and in `GRAPH_ENDPOINT`. " +
 					"The access token is sent only to this host. It does not change the token's audience, which follows `environment`.",
 				Validators: []validator.String{endpointValidator{}},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times one request is retried after Graph throttles it (429) or is unavailable "+
-					"(503, 504, or no answer for a read, update or delete), between 0 and %d. Default %d. Retries never outlive the "+
-					"operation's timeout (the resource's `timeouts` block).", maxRetriesLimit, defaultMaxRetries),
-				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+					"(503, 504, or no answer for a read, update or delete): a whole number between 0 and %d. Default %d. Retries "+
+					"never outlive the operation's timeout (the resource's `timeouts` block).", maxRetriesLimit, defaultMaxRetries),
+				Validators: []validator.Number{wholeNumberValidator{lo: 0, hi: maxRetriesLimit}},
 			},
 			"max_retry_delay": schema.StringAttribute{
 				Optional: true,
@@ -91,7 +95,12 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "A bearer token for Microsoft Graph obtained elsewhere, for example with " +
-					"`az account get-access-token --resource-type ms-graph`. Defaults to `GRAPH_ACCESS_TOKEN`.",
+					"`az account get-access-token --resource-type ms-graph`. Defaults to `GRAPH_ACCESS_TOKEN`. It is used as " +
+					"is and never renewed. When it is a JWT, its claims are read (not its signature) and the plan fails, " +
+					"before any request, if it expired (more than a minute ago) or if its audience (`aud`) is not the " +
+					"`environment`'s Graph: its Graph host (`https://graph.microsoft.com` for `public`) or Graph's app id `" +
+					graphAppID + "`. Opaque tokens are sent unchecked. It comes first in the credential order: when the settings " +
+					"of other methods are present too, the plan warns, naming the methods it ignores.",
 			},
 		},
 	}
