@@ -23,13 +23,6 @@ type certification struct {
 	props                 map[string]any // other writable properties; absent = null
 }
 
-// writableProps lists, in docs order, the properties kept in
-// certification.props; every one is rendered, null when unset.
-func writableProps() []string {
-	return []string{"inference", "source", "certificationId", "description", "displayName", "endDate",
-		"issuedDate", "issuingAuthority", "issuingCompany", "startDate", "thumbnailUrl", "webUrl"}
-}
-
 // AddUser adds a user, or replaces the details of one with the same id
 // (keeping its certifications). An empty ID gets a random GUID.
 func (s *Server) AddUser(u User) {
@@ -144,8 +137,10 @@ func (s *Server) render(u *userState, c *certification, withContext bool) map[st
 		"lastModifiedDateTime": formatTime(c.modified),
 		"lastModifiedBy":       deepCopy(c.modifiedBy),
 	}
-	for _, k := range writableProps() {
-		ent[k] = deepCopy(c.props[k])
+	for _, p := range properties() {
+		if p.kind.stored() {
+			ent[p.name] = deepCopy(c.props[p.name])
+		}
 	}
 	if withContext {
 		ent["@odata.context"] = graphHost + "/beta/$metadata#users('" + u.ID + "')/profile/certifications/$entity"

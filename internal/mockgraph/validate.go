@@ -10,32 +10,6 @@ import (
 	"time"
 )
 
-// kind of each personCertification property, so validation is one switch.
-// https://learn.microsoft.com/graph/api/resources/personcertification?view=graph-rest-beta
-const (
-	propUnknown = iota
-	propString
-	propDate
-	propReadOnly // echoed back from a GET by some clients; Graph ignores them
-)
-
-func propKind(name string) int {
-	switch name {
-	case "certificationId", "description", "displayName", "issuingAuthority", "issuingCompany", "thumbnailUrl", "webUrl":
-		return propString
-	case "endDate", "issuedDate", "startDate":
-		return propDate
-	case "id", "createdDateTime", "createdBy", "lastModifiedDateTime", "lastModifiedBy", "sources", "isSearchable":
-		return propReadOnly
-	}
-	return propUnknown
-}
-
-// filterable reports whether $filter may compare the property.
-func filterable(name string) bool {
-	return propKind(name) == propString || name == "allowedAudiences"
-}
-
 // audienceNames in bit order: me=1 … unknownFutureValue=128. The order is
 // also the order names are written back in, like the SDK serialises flags.
 // A function, not a package var, so no state is shared between servers.
@@ -74,18 +48,19 @@ func validate(body map[string]any) (map[string]any, *apiError) {
 	changes := map[string]any{}
 	for _, k := range sortedKeys(body) {
 		v := body[k]
+		kind := kindOf(k)
 		switch {
-		case strings.HasPrefix(k, "@"), propKind(k) == propReadOnly:
+		case strings.HasPrefix(k, "@"), kind == propServerSet, kind == propIgnored:
 			// Annotations (the SDK always sends @odata.type) and echoed
 			// read-only values are accepted and ignored.
-		case propKind(k) == propString:
+		case kind == propString:
 			if v != nil {
 				if _, ok := v.(string); !ok {
 					return nil, wrongType(k, v, "Edm.String")
 				}
 			}
 			changes[k] = v
-		case propKind(k) == propDate:
+		case kind == propDate:
 			if v != nil {
 				s, ok := v.(string)
 				if !ok || !validDate(s) {
@@ -93,7 +68,7 @@ func validate(body map[string]any) (map[string]any, *apiError) {
 				}
 			}
 			changes[k] = v
-		case k == "allowedAudiences":
+		case kind == propAudiences:
 			if v == nil {
 				changes[k] = nil
 				continue
@@ -107,13 +82,13 @@ func validate(body map[string]any) (map[string]any, *apiError) {
 				return nil, err
 			}
 			changes[k] = mask
-		case k == "inference":
+		case kind == propInference:
 			inf, err := validateInference(v)
 			if err != nil {
 				return nil, err
 			}
 			changes[k] = inf
-		case k == "source":
+		case kind == propSource:
 			src, err := validateSource(v)
 			if err != nil {
 				return nil, err

@@ -113,7 +113,7 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 // include_resource the whole object as graph_person_certification would hold it.
 func (l *ListResource) result(ctx context.Context, req list.ListRequest, user types.String, noTimeouts timeouts.Value, c *graph.Certification) list.ListResult {
 	out := req.NewListResult(ctx)
-	m := Model{UserID: user, Timeouts: noTimeouts}
+	m := resourceModel{UserID: user, Timeouts: noTimeouts}
 	out.Diagnostics.Append(flatten(ctx, c, &m.Values)...)
 	if m.ID.IsNull() {
 		out.Diagnostics.AddError("Error listing person certifications",
@@ -127,7 +127,7 @@ func (l *ListResource) result(ctx context.Context, req list.ListRequest, user ty
 	}
 	if req.IncludeResource {
 		unknownToNull(&m.Values)
-		if v, ok := theCodec(ctx).encode(ctx, &m); ok {
+		if v, ok := resourceCodec(ctx).encode(ctx, &m); ok {
 			out.Resource.Raw = v
 		} else {
 			out.Diagnostics.Append(out.Resource.Set(ctx, &m)...)

@@ -3,7 +3,6 @@ package personcertification
 import (
 	"context"
 	"math/big"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,92 +42,6 @@ type Values struct {
 	LastModifiedBy       types.Object `tfsdk:"last_modified_by"`
 }
 
-// sameValues reports whether a and b hold the same values in every attribute, as Graph
-// stores them (sameAsGraph). It walks the struct's fields, so an attribute added to
-// Values is compared without further edits.
-func sameValues(a, b *Values) bool {
-	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
-	for i := range va.NumField() {
-		x, okX := va.Field(i).Interface().(attr.Value)
-		y, okY := vb.Field(i).Interface().(attr.Value)
-		if !okX || !okY || !sameAsGraph(x, y) {
-			return false
-		}
-	}
-	return true
-}
-
-// keepSame puts prior's value back into each attribute of got that holds the same value
-// as Graph stores it, so a refresh never turns 0.920000000000000001 as written into
-// Graph's 0.92 and shows a difference that is not one.
-func keepSame(prior, got *Values) {
-	vp, vg := reflect.ValueOf(prior).Elem(), reflect.ValueOf(got).Elem()
-	for i := range vp.NumField() {
-		x, okX := vp.Field(i).Interface().(attr.Value)
-		y, okY := vg.Field(i).Interface().(attr.Value)
-		if okX && okY && !x.IsUnknown() && sameAsGraph(x, y) {
-			vg.Field(i).Set(vp.Field(i))
-		}
-	}
-}
-
-// sameAsGraph is attr.Value equality with numbers compared as Graph stores them, as IEEE
-// doubles. Terraform parses 0.92 with 512 bits of precision; Graph keeps, and echoes, the
-// nearest double. Compared exactly, the two differ, and every write would look
-// unapplied and every lost create answer unmatched.
-func sameAsGraph(a, b attr.Value) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
-		return a.Equal(b)
-	}
-	switch x := a.(type) {
-	case types.Number:
-		y, ok := b.(types.Number)
-		return ok && sameDouble(x.ValueBigFloat(), y.ValueBigFloat())
-	case types.Float64:
-		y, ok := b.(types.Float64)
-		return ok && x.ValueFloat64() == y.ValueFloat64()
-	case types.Object:
-		y, ok := b.(types.Object)
-		if !ok || !x.Type(context.Background()).Equal(y.Type(context.Background())) {
-			return false
-		}
-		ya := y.Attributes()
-		for name, v := range x.Attributes() {
-			if !sameAsGraph(v, ya[name]) {
-				return false
-			}
-		}
-		return true
-	case types.List:
-		y, ok := b.(types.List)
-		if !ok || len(x.Elements()) != len(y.Elements()) {
-			return false
-		}
-		ye := y.Elements()
-		for i, v := range x.Elements() {
-			if !sameAsGraph(v, ye[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	// Strings, bools and sets of strings have one representation each.
-	return a.Equal(b)
-}
-
-// sameDouble compares two numbers after rounding each to the nearest double.
-func sameDouble(a, b *big.Float) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	x, _ := a.Float64()
-	y, _ := b.Float64()
-	return x == y
-}
-
 // numberValue is a double from Graph as Terraform would parse its shortest decimal form
 // (512 bits, as HCL parses a literal), so 0.92 from Graph is exactly the configuration's
 // 0.92 and the state shows the number as written.
@@ -143,9 +56,9 @@ func numberValue(f *float64) types.Number {
 	return types.NumberValue(v)
 }
 
-// Model is the resource's Terraform value. It is never sent on the wire as is: expand
+// resourceModel is the resource's Terraform value. It is never sent on the wire as is: expand
 // builds the SDK model, flatten reads it back.
-type Model struct {
+type resourceModel struct {
 	UserID types.String `tfsdk:"user_id"`
 	Values
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
@@ -160,47 +73,47 @@ type sourceModel struct {
 	Type types.List `tfsdk:"type"`
 }
 
-type pc = models.PersonCertificationable
+type sdkCertification = models.PersonCertificationable
 
 // Plain string properties: schema value <-> SDK getter/setter, one line each.
 type textField struct {
 	get func(*Values) *types.String
-	set func(pc, *string)
-	sdk func(pc) *string
+	set func(sdkCertification, *string)
+	sdk func(sdkCertification) *string
 }
 
 var textFields = []textField{
-	{func(m *Values) *types.String { return &m.CertificationID }, pc.SetCertificationId, pc.GetCertificationId},
-	{func(m *Values) *types.String { return &m.Description }, pc.SetDescription, pc.GetDescription},
-	{func(m *Values) *types.String { return &m.DisplayName }, pc.SetDisplayName, pc.GetDisplayName},
-	{func(m *Values) *types.String { return &m.IssuingAuthority }, pc.SetIssuingAuthority, pc.GetIssuingAuthority},
-	{func(m *Values) *types.String { return &m.IssuingCompany }, pc.SetIssuingCompany, pc.GetIssuingCompany},
-	{func(m *Values) *types.String { return &m.ThumbnailURL }, pc.SetThumbnailUrl, pc.GetThumbnailUrl},
-	{func(m *Values) *types.String { return &m.WebURL }, pc.SetWebUrl, pc.GetWebUrl},
+	{func(m *Values) *types.String { return &m.CertificationID }, sdkCertification.SetCertificationId, sdkCertification.GetCertificationId},
+	{func(m *Values) *types.String { return &m.Description }, sdkCertification.SetDescription, sdkCertification.GetDescription},
+	{func(m *Values) *types.String { return &m.DisplayName }, sdkCertification.SetDisplayName, sdkCertification.GetDisplayName},
+	{func(m *Values) *types.String { return &m.IssuingAuthority }, sdkCertification.SetIssuingAuthority, sdkCertification.GetIssuingAuthority},
+	{func(m *Values) *types.String { return &m.IssuingCompany }, sdkCertification.SetIssuingCompany, sdkCertification.GetIssuingCompany},
+	{func(m *Values) *types.String { return &m.ThumbnailURL }, sdkCertification.SetThumbnailUrl, sdkCertification.GetThumbnailUrl},
+	{func(m *Values) *types.String { return &m.WebURL }, sdkCertification.SetWebUrl, sdkCertification.GetWebUrl},
 }
 
 // Edm.Date properties travel as serialization.DateOnly.
 type dateField struct {
 	get func(*Values) *types.String
-	set func(pc, *serialization.DateOnly)
-	sdk func(pc) *serialization.DateOnly
+	set func(sdkCertification, *serialization.DateOnly)
+	sdk func(sdkCertification) *serialization.DateOnly
 }
 
 var dateFields = []dateField{
-	{func(m *Values) *types.String { return &m.StartDate }, pc.SetStartDate, pc.GetStartDate},
-	{func(m *Values) *types.String { return &m.EndDate }, pc.SetEndDate, pc.GetEndDate},
-	{func(m *Values) *types.String { return &m.IssuedDate }, pc.SetIssuedDate, pc.GetIssuedDate},
+	{func(m *Values) *types.String { return &m.StartDate }, sdkCertification.SetStartDate, sdkCertification.GetStartDate},
+	{func(m *Values) *types.String { return &m.EndDate }, sdkCertification.SetEndDate, sdkCertification.GetEndDate},
+	{func(m *Values) *types.String { return &m.IssuedDate }, sdkCertification.SetIssuedDate, sdkCertification.GetIssuedDate},
 }
 
 // expand builds the POST body: every known, non-null value is sent; nothing else.
-func expand(ctx context.Context, m *Values) (pc, diag.Diagnostics) {
+func expand(ctx context.Context, m *Values) (sdkCertification, diag.Diagnostics) {
 	return expandChanges(ctx, m, nil)
 }
 
 // expandChanges builds a body from plan. With a prior state it holds only what differs
 // from that state, and an explicit null (a setter called with nil) for a value the
 // configuration removed, which is how a PATCH clears a property.
-func expandChanges(ctx context.Context, plan, prior *Values) (pc, diag.Diagnostics) {
+func expandChanges(ctx context.Context, plan, prior *Values) (sdkCertification, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	body := models.NewPersonCertification()
 	changed := func(v, old attr.Value) bool {
@@ -430,7 +343,7 @@ func flattenIdentitySet(s models.IdentitySetable, diags *diag.Diagnostics) types
 
 // hasChanges reports whether a body holds any property beyond what the SDK's constructor
 // sets on every model (its OData type and additional-data map).
-func hasChanges(body pc) bool {
+func hasChanges(body sdkCertification) bool {
 	for k := range body.GetBackingStore().Enumerate() {
 		if k != "odataType" && k != "additionalData" {
 			return true

@@ -112,8 +112,8 @@ func ptr[T any](v T) *T { return &v }
 
 // emptyModel is a model with every attribute null, as a plan with nothing set but the
 // required attributes would be after unknownToNull.
-func emptyModel() Model {
-	return Model{UserID: types.StringValue("me"), Values: Values{
+func emptyModel() resourceModel {
+	return resourceModel{UserID: types.StringValue("me"), Values: Values{
 		ID:                   types.StringNull(),
 		AllowedAudiences:     types.SetNull(types.StringType),
 		CertificationID:      types.StringNull(),
@@ -136,7 +136,7 @@ func emptyModel() Model {
 }
 
 // fullModel sets every writable attribute; computed ones are left null.
-func fullModel(t *testing.T) Model {
+func fullModel(t *testing.T) resourceModel {
 	m := emptyModel()
 	m.AllowedAudiences = mustSet(t, "everyone", "organization") // not in bit order on purpose
 	m.CertificationID = types.StringValue("KB-1235466333663322")
@@ -246,12 +246,12 @@ func TestExpand_inferenceMembersOmittedWhenNull(t *testing.T) {
 func TestExpand_invalidValuesAreDiagnosed(t *testing.T) {
 	tests := []struct {
 		name    string
-		mutate  func(*Model)
+		mutate  func(*resourceModel)
 		summary string
 	}{
-		{"impossible date", func(m *Model) { m.EndDate = types.StringValue("2023-02-29") }, "Invalid date"},
-		{"date with time", func(m *Model) { m.StartDate = types.StringValue("2024-01-15T00:00:00Z") }, "Invalid date"},
-		{"unknown audience", func(m *Model) { m.AllowedAudiences = mustSet(t, "Organization") }, "Invalid allowed_audiences"},
+		{"impossible date", func(m *resourceModel) { m.EndDate = types.StringValue("2023-02-29") }, "Invalid date"},
+		{"date with time", func(m *resourceModel) { m.StartDate = types.StringValue("2024-01-15T00:00:00Z") }, "Invalid date"},
+		{"unknown audience", func(m *resourceModel) { m.AllowedAudiences = mustSet(t, "Organization") }, "Invalid allowed_audiences"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,7 +272,7 @@ func TestExpand_invalidValuesAreDiagnosed(t *testing.T) {
 func TestExpandChanges(t *testing.T) {
 	ctx := context.Background()
 	// prior is what state holds after a create: every writable value plus the computed ones.
-	prior := func(t *testing.T) Model {
+	prior := func(t *testing.T) resourceModel {
 		m := fullModel(t)
 		m.ID = types.StringValue("0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f")
 		m.CreatedDateTime = types.StringValue("2024-05-01T10:00:00Z")
@@ -280,7 +280,7 @@ func TestExpandChanges(t *testing.T) {
 		return m
 	}
 	// planned mirrors the framework: last_modified_* are unknown whenever an update is planned.
-	planned := func(t *testing.T, mutate func(*Model)) Model {
+	planned := func(t *testing.T, mutate func(*resourceModel)) resourceModel {
 		m := prior(t)
 		m.LastModifiedDateTime = types.StringUnknown()
 		m.LastModifiedBy = types.ObjectUnknown(identitySetAttrTypes)
@@ -297,91 +297,91 @@ func TestExpandChanges(t *testing.T) {
 
 	tests := []struct {
 		name        string
-		mutate      func(*Model)
+		mutate      func(*resourceModel)
 		want        map[string]any
 		wantChanges bool
 	}{
 		{
 			name:   "nothing changed",
-			mutate: func(*Model) {},
+			mutate: func(*resourceModel) {},
 			want:   only(),
 		},
 		{
 			name:        "text changed",
-			mutate:      func(m *Model) { m.Description = types.StringValue("new text") },
+			mutate:      func(m *resourceModel) { m.Description = types.StringValue("new text") },
 			want:        only("description", "new text"),
 			wantChanges: true,
 		},
 		{
 			name:        "text cleared",
-			mutate:      func(m *Model) { m.Description = types.StringNull() },
+			mutate:      func(m *resourceModel) { m.Description = types.StringNull() },
 			want:        only("description", nil),
 			wantChanges: true,
 		},
 		{
 			name:        "url cleared",
-			mutate:      func(m *Model) { m.WebURL = types.StringNull() },
+			mutate:      func(m *resourceModel) { m.WebURL = types.StringNull() },
 			want:        only("webUrl", nil),
 			wantChanges: true,
 		},
 		{
 			name:        "date changed",
-			mutate:      func(m *Model) { m.EndDate = types.StringValue("2028-12-31") },
+			mutate:      func(m *resourceModel) { m.EndDate = types.StringValue("2028-12-31") },
 			want:        only("endDate", "2028-12-31"),
 			wantChanges: true,
 		},
 		{
 			name:        "date cleared",
-			mutate:      func(m *Model) { m.EndDate = types.StringNull() },
+			mutate:      func(m *resourceModel) { m.EndDate = types.StringNull() },
 			want:        only("endDate", nil),
 			wantChanges: true,
 		},
 		{
 			name:        "inference cleared",
-			mutate:      func(m *Model) { m.Inference = types.ObjectNull(inferenceAttrTypes) },
+			mutate:      func(m *resourceModel) { m.Inference = types.ObjectNull(inferenceAttrTypes) },
 			want:        only("inference", nil),
 			wantChanges: true,
 		},
 		{
 			name:        "source cleared",
-			mutate:      func(m *Model) { m.Source = types.ObjectNull(sourceAttrTypes) },
+			mutate:      func(m *resourceModel) { m.Source = types.ObjectNull(sourceAttrTypes) },
 			want:        only("source", nil),
 			wantChanges: true,
 		},
 		{
 			// Graph replaces a complex value whole, so the unchanged member goes too.
 			name:        "inference changed is sent whole",
-			mutate:      func(m *Model) { m.Inference = mustInference(t, ptr(0.5), ptr(true)) },
+			mutate:      func(m *resourceModel) { m.Inference = mustInference(t, ptr(0.5), ptr(true)) },
 			want:        only("inference", map[string]any{"confidenceScore": 0.5, "userHasVerifiedAccuracy": true}),
 			wantChanges: true,
 		},
 		{
 			name:        "source changed",
-			mutate:      func(m *Model) { m.Source = mustSource(t, "User") },
+			mutate:      func(m *resourceModel) { m.Source = mustSource(t, "User") },
 			want:        only("source", map[string]any{"type": []any{"User"}}),
 			wantChanges: true,
 		},
 		{
 			name:        "audiences changed",
-			mutate:      func(m *Model) { m.AllowedAudiences = mustSet(t, "everyone", "me", "contacts") },
+			mutate:      func(m *resourceModel) { m.AllowedAudiences = mustSet(t, "everyone", "me", "contacts") },
 			want:        only("allowedAudiences", "me,contacts,everyone"),
 			wantChanges: true,
 		},
 		{
 			name:        "audiences reordered is no change",
-			mutate:      func(m *Model) { m.AllowedAudiences = mustSet(t, "organization", "everyone") },
+			mutate:      func(m *resourceModel) { m.AllowedAudiences = mustSet(t, "organization", "everyone") },
 			want:        only(),
 			wantChanges: false,
 		},
 		{
 			// Documented: removing allowed_audiences leaves Graph's value as it is.
 			name:   "audiences removed is not sent",
-			mutate: func(m *Model) { m.AllowedAudiences = types.SetNull(types.StringType) },
+			mutate: func(m *resourceModel) { m.AllowedAudiences = types.SetNull(types.StringType) },
 			want:   only(),
 		},
 		{
 			name: "unknown plan values are not sent",
-			mutate: func(m *Model) {
+			mutate: func(m *resourceModel) {
 				m.Description = types.StringUnknown()
 				m.EndDate = types.StringUnknown()
 				m.AllowedAudiences = types.SetUnknown(types.StringType)
@@ -392,7 +392,7 @@ func TestExpandChanges(t *testing.T) {
 		},
 		{
 			name: "several at once",
-			mutate: func(m *Model) {
+			mutate: func(m *resourceModel) {
 				m.DisplayName = types.StringValue("Renamed")
 				m.IssuingCompany = types.StringNull()
 				m.StartDate = types.StringNull()
@@ -434,7 +434,7 @@ func parseCertification(t *testing.T, raw []byte) *graph.Certification {
 
 // assertModel compares every attribute of two models by value semantics (sets ignore
 // order), naming the attribute that differs. Timeouts are Terraform's, not Graph's.
-func assertModel(t *testing.T, got, want Model) {
+func assertModel(t *testing.T, got, want resourceModel) {
 	t.Helper()
 	if !got.UserID.Equal(want.UserID) {
 		t.Errorf("user_id = %s, want %s", got.UserID, want.UserID)
@@ -650,26 +650,26 @@ func TestFlatten_audienceNamesAreSortedInState(t *testing.T) {
 func TestExpandFlattenRoundTrip(t *testing.T) {
 	tests := []struct {
 		name   string
-		mutate func(*Model)
+		mutate func(*resourceModel)
 	}{
-		{"full", func(m *Model) { *m = fullModel(t) }},
-		{"display name only", func(m *Model) { m.DisplayName = types.StringValue("n") }},
-		{"dates only", func(m *Model) {
+		{"full", func(m *resourceModel) { *m = fullModel(t) }},
+		{"display name only", func(m *resourceModel) { m.DisplayName = types.StringValue("n") }},
+		{"dates only", func(m *resourceModel) {
 			m.StartDate = types.StringValue("2024-02-29")
 			m.EndDate = types.StringValue("2024-12-31")
 		}},
-		{"leap day issued", func(m *Model) { m.IssuedDate = types.StringValue("2000-02-29") }},
-		{"one audience", func(m *Model) { m.AllowedAudiences = mustSet(t, "federatedOrganizations") }},
-		{"all audiences", func(m *Model) { m.AllowedAudiences = mustSet(t, Audiences...) }},
-		{"inference score only", func(m *Model) { m.Inference = mustInference(t, ptr(1.0), nil) }},
-		{"inference verified only", func(m *Model) { m.Inference = mustInference(t, nil, ptr(false)) }},
-		{"inference zero score", func(m *Model) { m.Inference = mustInference(t, ptr(0.0), ptr(false)) }},
-		{"source several", func(m *Model) { m.Source = mustSource(t, "User", "LinkedIn", "Sync") }},
-		{"unicode text", func(m *Model) {
+		{"leap day issued", func(m *resourceModel) { m.IssuedDate = types.StringValue("2000-02-29") }},
+		{"one audience", func(m *resourceModel) { m.AllowedAudiences = mustSet(t, "federatedOrganizations") }},
+		{"all audiences", func(m *resourceModel) { m.AllowedAudiences = mustSet(t, Audiences...) }},
+		{"inference score only", func(m *resourceModel) { m.Inference = mustInference(t, ptr(1.0), nil) }},
+		{"inference verified only", func(m *resourceModel) { m.Inference = mustInference(t, nil, ptr(false)) }},
+		{"inference zero score", func(m *resourceModel) { m.Inference = mustInference(t, ptr(0.0), ptr(false)) }},
+		{"source several", func(m *resourceModel) { m.Source = mustSource(t, "User", "LinkedIn", "Sync") }},
+		{"unicode text", func(m *resourceModel) {
 			m.DisplayName = types.StringValue("Zertifikat für Ärzte – 認定 \"quoted\" \\ back")
 			m.Description = types.StringValue("line one\nline two\ttab")
 		}},
-		{"url with query", func(m *Model) { m.WebURL = types.StringValue("https://example.com/a?b=c&d=e#f") }},
+		{"url with query", func(m *resourceModel) { m.WebURL = types.StringValue("https://example.com/a?b=c&d=e#f") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

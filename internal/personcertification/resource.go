@@ -1,6 +1,3 @@
-// Package personcertification is the graph_person_certification resource: schema.go
-// declares it, model.go maps it to the SDK, resource.go runs the CRUD through
-// internal/graph.
 package personcertification
 
 import (
@@ -75,7 +72,7 @@ func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan Model
+	var plan resourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -118,7 +115,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 }
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state Model
+	var state resourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -198,7 +195,7 @@ func (r *Resource) awaitVisible(ctx context.Context, user, id string, window tim
 }
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state Model
+	var plan, state resourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
@@ -247,7 +244,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 }
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state Model
+	var state resourceModel
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -36,13 +36,13 @@ func stringSetting(v types.String, getenv func(string) string, env string) strin
 
 // resolve applies the fallbacks and picks a credential. Credential methods are tried in a
 // fixed order; each one that is not configured says why, so the final error lists them.
-func resolve(cfg Model, getenv func(string) string) (settings, diag.Diagnostics) {
+func resolve(cfg providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
 	return resolveWith(cfg, getenv, nil)
 }
 
 // resolveWith is resolve with the HTTP transport for token traffic (nil: a clone of
 // http.DefaultTransport, which honours HTTPS_PROXY, NO_PROXY and the system trust store).
-func resolveWith(cfg Model, getenv func(string) string, transport http.RoundTripper) (settings, diag.Diagnostics) {
+func resolveWith(cfg providerModel, getenv func(string) string, transport http.RoundTripper) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := settings{endpoint: stringSetting(cfg.Endpoint, getenv, EnvEndpoint), redact: &redactor{}}
 	if d := unknownCredentialSettings(cfg); d.HasError() {

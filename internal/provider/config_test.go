@@ -54,49 +54,49 @@ func tokenOf(t *testing.T, s settings) string {
 func TestResolve(t *testing.T) {
 	tests := []struct {
 		name         string
-		cfg          Model
+		cfg          providerModel
 		env          map[string]string
 		wantEndpoint string
 		wantToken    string
 	}{
 		{
 			name:         "config wins over env",
-			cfg:          Model{Endpoint: types.StringValue("https://config.example"), AccessToken: types.StringValue(configSecret)},
+			cfg:          providerModel{Endpoint: types.StringValue("https://config.example"), AccessToken: types.StringValue(configSecret)},
 			env:          map[string]string{EnvEndpoint: "https://env.example", EnvAccessToken: envSecret},
 			wantEndpoint: "https://config.example",
 			wantToken:    configSecret,
 		},
 		{
 			name:         "env used when config is null",
-			cfg:          Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:          providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:          map[string]string{EnvEndpoint: "https://env.example", EnvAccessToken: envSecret},
 			wantEndpoint: "https://env.example",
 			wantToken:    envSecret,
 		},
 		{
 			name:         "env values are trimmed",
-			cfg:          Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:          providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:          map[string]string{EnvEndpoint: "  http://127.0.0.1:8080\n", EnvAccessToken: " " + envSecret + "\n"},
 			wantEndpoint: "http://127.0.0.1:8080",
 			wantToken:    envSecret,
 		},
 		{
 			name:         "mixed: endpoint from config, token from env",
-			cfg:          Model{Endpoint: types.StringValue("https://config.example"), AccessToken: types.StringNull()},
+			cfg:          providerModel{Endpoint: types.StringValue("https://config.example"), AccessToken: types.StringNull()},
 			env:          map[string]string{EnvEndpoint: "https://env.example", EnvAccessToken: envSecret},
 			wantEndpoint: "https://config.example",
 			wantToken:    envSecret,
 		},
 		{
 			name:         "default endpoint",
-			cfg:          Model{Endpoint: types.StringNull(), AccessToken: types.StringValue(configSecret)},
+			cfg:          providerModel{Endpoint: types.StringNull(), AccessToken: types.StringValue(configSecret)},
 			env:          map[string]string{},
 			wantEndpoint: graph.DefaultEndpoint,
 			wantToken:    configSecret,
 		},
 		{
 			name:         "blank env endpoint falls back to the default",
-			cfg:          Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:          providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:          map[string]string{EnvEndpoint: "   ", EnvAccessToken: envSecret},
 			wantEndpoint: graph.DefaultEndpoint,
 			wantToken:    envSecret,
@@ -124,7 +124,7 @@ func TestResolve(t *testing.T) {
 func TestResolve_errors(t *testing.T) {
 	tests := []struct {
 		name        string
-		cfg         Model
+		cfg         providerModel
 		env         map[string]string
 		wantPath    path.Path // empty = no attribute path expected
 		wantSummary string
@@ -132,7 +132,7 @@ func TestResolve_errors(t *testing.T) {
 	}{
 		{
 			name:        "invalid endpoint from env names the variable",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringValue(configSecret)},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringValue(configSecret)},
 			env:         map[string]string{EnvEndpoint: "graph.microsoft.com", EnvAccessToken: envSecret},
 			wantPath:    path.Root("endpoint"),
 			wantSummary: "Invalid endpoint",
@@ -140,7 +140,7 @@ func TestResolve_errors(t *testing.T) {
 		},
 		{
 			name:        "invalid endpoint from config names the provider block",
-			cfg:         Model{Endpoint: types.StringValue("ftp://x"), AccessToken: types.StringValue(configSecret)},
+			cfg:         providerModel{Endpoint: types.StringValue("ftp://x"), AccessToken: types.StringValue(configSecret)},
 			env:         map[string]string{EnvAccessToken: envSecret},
 			wantPath:    path.Root("endpoint"),
 			wantSummary: "Invalid endpoint",
@@ -148,7 +148,7 @@ func TestResolve_errors(t *testing.T) {
 		},
 		{
 			name:        "endpoint with a query from env",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:         map[string]string{EnvEndpoint: "https://h?x=1", EnvAccessToken: envSecret},
 			wantPath:    path.Root("endpoint"),
 			wantSummary: "Invalid endpoint",
@@ -156,7 +156,7 @@ func TestResolve_errors(t *testing.T) {
 		},
 		{
 			name:        "endpoint with an API version from env",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:         map[string]string{EnvEndpoint: "https://graph.microsoft.com/Beta/", EnvAccessToken: envSecret},
 			wantPath:    path.Root("endpoint"),
 			wantSummary: "Invalid endpoint",
@@ -164,21 +164,21 @@ func TestResolve_errors(t *testing.T) {
 		},
 		{
 			name:        "no token lists what was tried",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:         map[string]string{},
 			wantSummary: "No Graph credential configured",
 			want:        []string{"Tried:", "- access_token:", "neither access_token nor GRAPH_ACCESS_TOKEN is set"},
 		},
 		{
 			name:        "blank env token is no token",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringNull()},
 			env:         map[string]string{EnvAccessToken: "  \t"},
 			wantSummary: "No Graph credential configured",
 			want:        []string{"GRAPH_ACCESS_TOKEN"},
 		},
 		{
 			name:        "unknown access_token",
-			cfg:         Model{Endpoint: types.StringNull(), AccessToken: types.StringUnknown()},
+			cfg:         providerModel{Endpoint: types.StringNull(), AccessToken: types.StringUnknown()},
 			env:         map[string]string{EnvAccessToken: envSecret},
 			wantPath:    path.Root("access_token"),
 			wantSummary: "Unknown access_token",

@@ -40,7 +40,7 @@ func (s setting) set() bool { return s.value != "" }
 
 // credentialInput is what the methods share.
 type credentialInput struct {
-	cfg             Model
+	cfg             providerModel
 	getenv          func(string) string
 	cloud           cloud
 	authority       string

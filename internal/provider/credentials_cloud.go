@@ -120,7 +120,7 @@ func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRe
 
 // resolveCloud picks the environment and the authority host (authority_host, else
 // AZURE_AUTHORITY_HOST, else the environment's).
-func resolveCloud(cfg Model, getenv func(string) string) (cloud, string, diag.Diagnostics) {
+func resolveCloud(cfg providerModel, getenv func(string) string) (cloud, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	name := stringSetting(cfg.Environment, getenv, EnvEnvironment)
 	c, ok := lookupCloud(cmpOr(name, "public"))
@@ -150,7 +150,7 @@ func cmpOr(v, def string) string {
 
 // unknownCredentialSettings refuses values known only after apply: the credential is
 // needed to plan.
-func unknownCredentialSettings(cfg Model) diag.Diagnostics {
+func unknownCredentialSettings(cfg providerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m := cfg.credentialModel
 	for _, a := range []struct {

@@ -42,7 +42,7 @@ const (
 )
 
 // credentialModel is the part of the provider block that picks and feeds a credential.
-// Model embeds it (provider.go).
+// providerModel embeds it (provider.go).
 type credentialModel struct {
 	Environment                  types.String `tfsdk:"environment"`
 	AuthorityHost                types.String `tfsdk:"authority_host"`

@@ -36,20 +36,20 @@ func TestResolve_severalMethodsWarning(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		cfg     Model
+		cfg     providerModel
 		env     map[string]string
 		want    []string // in the warning; nil = no warning
 		notWant []string
 	}{
 		{
 			name: "access_token and client_secret",
-			cfg:  Model{AccessToken: types.StringValue("static-token-abcdef"), credentialModel: credentialModel{ClientSecret: types.StringValue(secret)}},
+			cfg:  providerModel{AccessToken: types.StringValue("static-token-abcdef"), credentialModel: credentialModel{ClientSecret: types.StringValue(secret)}},
 			env:  app(nil),
 			want: []string{"signs in with the access_token method (set by access_token)", "- client secret (set by client_secret)"},
 		},
 		{
 			name: "certificate and secret from the environment",
-			cfg:  Model{credentialModel: credentialModel{ClientCertificatePath: types.StringValue(testCertFile(t))}},
+			cfg:  providerModel{credentialModel: credentialModel{ClientCertificatePath: types.StringValue(testCertFile(t))}},
 			env:  app(map[string]string{EnvClientSecret: secret}),
 			want: []string{"client certificate method (set by client_certificate_path)", "- client secret (set by ARM_CLIENT_SECRET)"},
 		},
@@ -63,17 +63,17 @@ func TestResolve_severalMethodsWarning(t *testing.T) {
 		},
 		{
 			name: "an OIDC token without use_oidc counts",
-			cfg:  Model{AccessToken: types.StringValue("static-token-abcdef")},
+			cfg:  providerModel{AccessToken: types.StringValue("static-token-abcdef")},
 			env:  app(map[string]string{EnvOIDCToken: oidcTok}),
 			want: []string{"- OIDC (set by ARM_OIDC_TOKEN)"},
 		},
 		{
 			name: "an incomplete earlier method is listed with why it gave no token",
-			cfg:  Model{credentialModel: credentialModel{UseOIDC: types.BoolValue(true), UseMSI: types.BoolValue(true)}},
+			cfg:  providerModel{credentialModel: credentialModel{UseOIDC: types.BoolValue(true), UseMSI: types.BoolValue(true)}},
 			env:  app(nil),
 			want: []string{"managed identity method (set by use_msi)", "- OIDC (set by use_oidc): use_oidc is true"},
 		},
-		{name: "one method alone", cfg: Model{AccessToken: types.StringValue("static-token-abcdef")}, env: app(nil)},
+		{name: "one method alone", cfg: providerModel{AccessToken: types.StringValue("static-token-abcdef")}, env: app(nil)},
 		{name: "use_cli's default is ambient", env: app(map[string]string{EnvAccessToken: "static-token-abcdef"})},
 		{
 			name: "CI runners' OIDC variables without use_oidc are ambient",
@@ -82,12 +82,12 @@ func TestResolve_severalMethodsWarning(t *testing.T) {
 		},
 		{
 			name: "switched-off flags are no choice",
-			cfg:  Model{AccessToken: types.StringValue("static-token-abcdef"), credentialModel: credentialModel{UseCLI: types.BoolValue(false)}},
+			cfg:  providerModel{AccessToken: types.StringValue("static-token-abcdef"), credentialModel: credentialModel{UseCLI: types.BoolValue(false)}},
 			env:  app(map[string]string{EnvUseMSI: "false", EnvUseOIDC: "false", EnvOIDCToken: oidcTok}),
 		},
 		{
 			name: "the same method twice is one method",
-			cfg:  Model{credentialModel: credentialModel{ClientSecret: types.StringValue(secret)}},
+			cfg:  providerModel{credentialModel: credentialModel{ClientSecret: types.StringValue(secret)}},
 			env:  app(map[string]string{EnvClientSecret: "another-secret-value"}),
 		},
 	}

@@ -28,7 +28,7 @@ func TestResolve_staticTokenClaims(t *testing.T) {
 	hour := now.Add(time.Hour).Unix()
 	tests := []struct {
 		name    string
-		cfg     Model
+		cfg     providerModel
 		env     map[string]string
 		claims  map[string]any // nil: an opaque token
 		inEnv   bool           // the token goes to GRAPH_ACCESS_TOKEN instead of access_token
@@ -63,13 +63,13 @@ func TestResolve_staticTokenClaims(t *testing.T) {
 		},
 		{
 			name: "public Graph token in US Government", claims: map[string]any{"aud": "https://graph.microsoft.com", "exp": hour},
-			cfg:     Model{credentialModel: credentialModel{Environment: types.StringValue("usgovernment")}},
+			cfg:     providerModel{credentialModel: credentialModel{Environment: types.StringValue("usgovernment")}},
 			summary: "The access token is not for Microsoft Graph",
 			want:    []string{`environment "usgovernment"`, "https://graph.microsoft.us"},
 		},
 		{
 			name: "US Government Graph token", claims: map[string]any{"aud": "https://graph.microsoft.us/", "exp": hour},
-			cfg: Model{credentialModel: credentialModel{Environment: types.StringValue("usgovernment")}},
+			cfg: providerModel{credentialModel: credentialModel{Environment: types.StringValue("usgovernment")}},
 		},
 		{
 			name: "China Graph token", claims: map[string]any{"aud": "https://microsoftgraph.chinacloudapi.cn", "exp": hour},

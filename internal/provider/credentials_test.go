@@ -70,27 +70,27 @@ func TestResolve_order(t *testing.T) {
 
 	tests := []struct {
 		name string
-		cfg  Model
+		cfg  providerModel
 		env  map[string]string
 		want string // azureToken.method, or "access_token"
 	}{
-		{"access_token beats everything", Model{}, with(map[string]string{EnvAccessToken: "tok-123456", EnvClientSecret: secret, EnvClientCertificatePath: certFile}), "access_token"},
-		{"certificate beats secret", Model{}, with(map[string]string{EnvClientSecret: secret, EnvClientCertificatePath: certFile}), "client certificate"},
-		{"secret beats OIDC", Model{}, with(map[string]string{EnvClientSecret: secret, EnvUseOIDC: "true", EnvOIDCToken: oidcTok}), "client secret"},
-		{"OIDC token", Model{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCToken: oidcTok}), "OIDC token"},
-		{"an OIDC token turns OIDC on when use_oidc is unset", Model{}, with(map[string]string{EnvOIDCToken: oidcTok, envPath: az}), "OIDC token"},
-		{"use_oidc = false turns it off", Model{credentialModel: credentialModel{UseOIDC: types.BoolValue(false)}},
+		{"access_token beats everything", providerModel{}, with(map[string]string{EnvAccessToken: "tok-123456", EnvClientSecret: secret, EnvClientCertificatePath: certFile}), "access_token"},
+		{"certificate beats secret", providerModel{}, with(map[string]string{EnvClientSecret: secret, EnvClientCertificatePath: certFile}), "client certificate"},
+		{"secret beats OIDC", providerModel{}, with(map[string]string{EnvClientSecret: secret, EnvUseOIDC: "true", EnvOIDCToken: oidcTok}), "client secret"},
+		{"OIDC token", providerModel{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCToken: oidcTok}), "OIDC token"},
+		{"an OIDC token turns OIDC on when use_oidc is unset", providerModel{}, with(map[string]string{EnvOIDCToken: oidcTok, envPath: az}), "OIDC token"},
+		{"use_oidc = false turns it off", providerModel{credentialModel: credentialModel{UseOIDC: types.BoolValue(false)}},
 			with(map[string]string{EnvOIDCToken: oidcTok, EnvUseOIDC: "true", envPath: az}), "Azure CLI"},
-		{"OIDC token beats token file", Model{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCToken: oidcTok, EnvOIDCTokenFilePath: "/x"}), "OIDC token"},
-		{"token file beats request URL", Model{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCTokenFilePath: "/x", EnvOIDCRequestURL: "https://x", EnvOIDCRequestToken: "t-123456"}), "OIDC token file"},
-		{"GitHub Actions needs use_oidc", Model{}, with(map[string]string{envPath: az, EnvActionsRequestURL: gh[EnvActionsRequestURL], EnvActionsRequestToken: gh[EnvActionsRequestToken]}), "Azure CLI"},
-		{"GitHub Actions", Model{}, with(map[string]string{EnvUseOIDC: "true", EnvActionsRequestURL: gh[EnvActionsRequestURL], EnvActionsRequestToken: gh[EnvActionsRequestToken]}), "GitHub Actions OIDC"},
-		{"a service connection makes it Azure DevOps", Model{}, with(map[string]string{EnvUseOIDC: "true", EnvAzurePipelinesRequestURL: "https://dev.azure.example/oidctoken",
+		{"OIDC token beats token file", providerModel{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCToken: oidcTok, EnvOIDCTokenFilePath: "/x"}), "OIDC token"},
+		{"token file beats request URL", providerModel{}, with(map[string]string{EnvUseOIDC: "true", EnvOIDCTokenFilePath: "/x", EnvOIDCRequestURL: "https://x", EnvOIDCRequestToken: "t-123456"}), "OIDC token file"},
+		{"GitHub Actions needs use_oidc", providerModel{}, with(map[string]string{envPath: az, EnvActionsRequestURL: gh[EnvActionsRequestURL], EnvActionsRequestToken: gh[EnvActionsRequestToken]}), "Azure CLI"},
+		{"GitHub Actions", providerModel{}, with(map[string]string{EnvUseOIDC: "true", EnvActionsRequestURL: gh[EnvActionsRequestURL], EnvActionsRequestToken: gh[EnvActionsRequestToken]}), "GitHub Actions OIDC"},
+		{"a service connection makes it Azure DevOps", providerModel{}, with(map[string]string{EnvUseOIDC: "true", EnvAzurePipelinesRequestURL: "https://dev.azure.example/oidctoken",
 			EnvAzurePipelinesAccessToken: "ado-token-1", EnvADOPipelineServiceConnID: "conn-1"}), "Azure DevOps OIDC"},
-		{"AKS workload identity", Model{}, map[string]string{EnvUseOIDC: "true", EnvFederatedTokenFile: "/var/run/secrets/token", EnvAzureClientID: clientID, EnvAzureTenantID: tenant}, "AKS workload identity"},
-		{"managed identity beats the CLI", Model{}, map[string]string{EnvUseMSI: "true", envPath: az}, "managed identity"},
-		{"the CLI is the default", Model{}, map[string]string{envPath: az}, "Azure CLI"},
-		{"use_cli in the block wins over ARM_USE_CLI", Model{credentialModel: credentialModel{UseCLI: types.BoolValue(true)}}, map[string]string{EnvUseCLI: "false", envPath: az}, "Azure CLI"},
+		{"AKS workload identity", providerModel{}, map[string]string{EnvUseOIDC: "true", EnvFederatedTokenFile: "/var/run/secrets/token", EnvAzureClientID: clientID, EnvAzureTenantID: tenant}, "AKS workload identity"},
+		{"managed identity beats the CLI", providerModel{}, map[string]string{EnvUseMSI: "true", envPath: az}, "managed identity"},
+		{"the CLI is the default", providerModel{}, map[string]string{envPath: az}, "Azure CLI"},
+		{"use_cli in the block wins over ARM_USE_CLI", providerModel{credentialModel: credentialModel{UseCLI: types.BoolValue(true)}}, map[string]string{EnvUseCLI: "false", envPath: az}, "Azure CLI"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,28 +122,28 @@ func TestResolve_credentialErrors(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		cfg     Model
+		cfg     providerModel
 		env     map[string]string
 		path    path.Path
 		summary string
 		detail  string
 	}{
-		{"secret without tenant", Model{}, map[string]string{EnvClientID: clientID, EnvClientSecret: secret},
+		{"secret without tenant", providerModel{}, map[string]string{EnvClientID: clientID, EnvClientSecret: secret},
 			path.Root("tenant_id"), "Missing tenant_id", "client secret method is configured"},
-		{"secret without client id", Model{}, map[string]string{EnvTenantID: tenant, EnvClientSecret: secret},
+		{"secret without client id", providerModel{}, map[string]string{EnvTenantID: tenant, EnvClientSecret: secret},
 			path.Root("client_id"), "Missing client_id", "ARM_CLIENT_ID"},
-		{"client_id and its file disagree", Model{}, map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientIDFilePath: idFile, EnvClientSecret: secret},
+		{"client_id and its file disagree", providerModel{}, map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientIDFilePath: idFile, EnvClientSecret: secret},
 			path.Root("client_id"), "Conflicting client_id", "differ"},
-		{"secret file missing", Model{}, map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientSecretFilePath: filepath.Join(dir, "nope")},
+		{"secret file missing", providerModel{}, map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientSecretFilePath: filepath.Join(dir, "nope")},
 			path.Root("client_secret_file_path"), "Cannot read client_secret_file_path", "ARM_CLIENT_SECRET_FILE_PATH"},
-		{"bad ARM_USE_MSI", Model{}, map[string]string{EnvUseMSI: "sure"}, path.Root("use_msi"), "Invalid ARM_USE_MSI", `got "sure"`},
-		{"certificate path missing", Model{}, map[string]string{EnvClientCertificatePath: filepath.Join(dir, "nope.pfx")},
+		{"bad ARM_USE_MSI", providerModel{}, map[string]string{EnvUseMSI: "sure"}, path.Root("use_msi"), "Invalid ARM_USE_MSI", `got "sure"`},
+		{"certificate path missing", providerModel{}, map[string]string{EnvClientCertificatePath: filepath.Join(dir, "nope.pfx")},
 			path.Root("client_certificate_path"), "Cannot read the client certificate", "nope.pfx"},
-		{"certificate not base64", Model{}, map[string]string{EnvClientCertificate: "%%%"},
+		{"certificate not base64", providerModel{}, map[string]string{EnvClientCertificate: "%%%"},
 			path.Root("client_certificate"), "Cannot read the client certificate", "neither base64 nor PEM"},
-		{"unknown environment", Model{}, map[string]string{EnvEnvironment: "moon"}, path.Root("environment"), "Invalid environment", "ARM_ENVIRONMENT"},
-		{"http authority", Model{}, map[string]string{EnvAuthorityHost: "http://login.example"}, path.Root("authority_host"), "Invalid authority_host", "https"},
-		{"unknown client_secret", Model{credentialModel: credentialModel{ClientSecret: types.StringUnknown()}}, nil,
+		{"unknown environment", providerModel{}, map[string]string{EnvEnvironment: "moon"}, path.Root("environment"), "Invalid environment", "ARM_ENVIRONMENT"},
+		{"http authority", providerModel{}, map[string]string{EnvAuthorityHost: "http://login.example"}, path.Root("authority_host"), "Invalid authority_host", "https"},
+		{"unknown client_secret", providerModel{credentialModel: credentialModel{ClientSecret: types.StringUnknown()}}, nil,
 			path.Root("client_secret"), "Unknown client_secret", "known only after apply"},
 	}
 	for _, tt := range tests {
@@ -168,7 +168,7 @@ func TestResolve_credentialErrors(t *testing.T) {
 }
 
 func TestResolve_nothingUsable(t *testing.T) {
-	_, diags := resolve(Model{}, env(map[string]string{EnvUseCLI: "false", EnvUseOIDC: "false", EnvOIDCToken: oidcTok}))
+	_, diags := resolve(providerModel{}, env(map[string]string{EnvUseCLI: "false", EnvUseOIDC: "false", EnvOIDCToken: oidcTok}))
 	if diags.ErrorsCount() != 1 {
 		t.Fatalf("diags = %v", diags)
 	}
@@ -221,19 +221,19 @@ func TestSettingFallbacks(t *testing.T) {
 func TestResolve_clouds(t *testing.T) {
 	tests := []struct {
 		env                        map[string]string
-		cfg                        Model
+		cfg                        providerModel
 		endpoint, scope, authority string
 		customAuthority            bool
 	}{
-		{nil, Model{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.microsoftonline.com/", false},
-		{map[string]string{EnvEnvironment: "usgovernment"}, Model{}, "https://graph.microsoft.us", "https://graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
-		{map[string]string{EnvEnvironment: "USGovernmentL5"}, Model{}, "https://dod-graph.microsoft.us", "https://dod-graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
-		{map[string]string{EnvEnvironment: "china"}, Model{}, "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default", "https://login.chinacloudapi.cn/", false},
-		{map[string]string{EnvEnvironment: "global"}, Model{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.microsoftonline.com/", false},
+		{nil, providerModel{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.microsoftonline.com/", false},
+		{map[string]string{EnvEnvironment: "usgovernment"}, providerModel{}, "https://graph.microsoft.us", "https://graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
+		{map[string]string{EnvEnvironment: "USGovernmentL5"}, providerModel{}, "https://dod-graph.microsoft.us", "https://dod-graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
+		{map[string]string{EnvEnvironment: "china"}, providerModel{}, "https://microsoftgraph.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn/.default", "https://login.chinacloudapi.cn/", false},
+		{map[string]string{EnvEnvironment: "global"}, providerModel{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.microsoftonline.com/", false},
 		// endpoint moves requests, not the token's audience
-		{map[string]string{EnvEnvironment: "usgovernment", EnvEndpoint: "https://127.0.0.1:8443"}, Model{}, "https://127.0.0.1:8443", "https://graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
-		{map[string]string{EnvAuthorityHost: "https://login.private.example"}, Model{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.private.example/", true},
-		{map[string]string{EnvEnvironment: "china"}, Model{credentialModel: credentialModel{Environment: types.StringValue("public")}},
+		{map[string]string{EnvEnvironment: "usgovernment", EnvEndpoint: "https://127.0.0.1:8443"}, providerModel{}, "https://127.0.0.1:8443", "https://graph.microsoft.us/.default", "https://login.microsoftonline.us/", false},
+		{map[string]string{EnvAuthorityHost: "https://login.private.example"}, providerModel{}, "https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.private.example/", true},
+		{map[string]string{EnvEnvironment: "china"}, providerModel{credentialModel: credentialModel{Environment: types.StringValue("public")}},
 			"https://graph.microsoft.com", "https://graph.microsoft.com/.default", "https://login.microsoftonline.com/", false},
 	}
 	for _, tt := range tests {
@@ -355,12 +355,12 @@ func TestClientCertificate_passwordAsWritten(t *testing.T) {
 	if err := os.WriteFile(file, pfx, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Model{credentialModel: credentialModel{ClientCertificatePassword: types.StringValue(pw)}}
+	cfg := providerModel{credentialModel: credentialModel{ClientCertificatePassword: types.StringValue(pw)}}
 	s, diags := resolve(cfg, env(map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientCertificatePath: file}))
 	if diags.HasError() || methodOf(t, s) != "client certificate" {
 		t.Fatalf("%v", diags)
 	}
-	_, diags = resolve(Model{}, env(map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientCertificatePath: file,
+	_, diags = resolve(providerModel{}, env(map[string]string{EnvTenantID: tenant, EnvClientID: clientID, EnvClientCertificatePath: file,
 		EnvClientCertificatePassword: pw + "\n"}))
 	if diags.HasError() {
 		t.Fatalf("from the environment: %v", diags)

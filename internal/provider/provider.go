@@ -41,8 +41,8 @@ type Provider struct {
 	transport http.RoundTripper
 }
 
-// Model is the provider block.
-type Model struct {
+// providerModel is the provider block.
+type providerModel struct {
 	Endpoint      types.String `tfsdk:"endpoint"`
 	AccessToken   types.String `tfsdk:"access_token"`
 	MaxRetries    types.Number `tfsdk:"max_retries"` // a Number: see wholeNumberValidator
@@ -107,7 +107,7 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 }
 
 func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg Model
+	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -19,7 +19,7 @@ const (
 )
 
 // retryPolicy turns max_retries and max_retry_delay into the client's policy.
-func retryPolicy(cfg Model) (graph.RetryPolicy, error) {
+func retryPolicy(cfg providerModel) (graph.RetryPolicy, error) {
 	p := graph.RetryPolicy{MaxRetries: defaultMaxRetries}
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		n, err := wholeNumber("max_retries", cfg.MaxRetries.ValueBigFloat(), 0, maxRetriesLimit)

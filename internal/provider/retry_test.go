@@ -37,7 +37,7 @@ func TestRetryPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := retryPolicy(Model{MaxRetries: tt.retries, MaxRetryDelay: tt.delay})
+			got, err := retryPolicy(providerModel{MaxRetries: tt.retries, MaxRetryDelay: tt.delay})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}

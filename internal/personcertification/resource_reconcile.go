@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -33,7 +30,7 @@ const (
 // among the user's certifications for one created since the call began that matches
 // every field sent, and adopts it; only when there is none does it POST again. So a lost
 // answer leaves neither an orphan nor a twin.
-func (r *Resource) createOrAdopt(ctx context.Context, user string, body pc, plan *Values) (*graph.Certification, diag.Diagnostics, error) {
+func (r *Resource) createOrAdopt(ctx context.Context, user string, body sdkCertification, plan *Values) (*graph.Certification, diag.Diagnostics, error) {
 	var diags diag.Diagnostics
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -164,44 +161,4 @@ func (r *Resource) awaitUpdated(ctx context.Context, user, id string, plan *Valu
 		got, wait = next, min(wait*2, 3*time.Second)
 	}
 	return got
-}
-
-// differences names the attributes whose applied value differs from a known planned
-// value, as Graph stores values (sameAsGraph). Unknown planned values (computed ones)
-// never differ.
-func differences(plan, applied *Values) []string {
-	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
-	var names []string
-	for i := range p.NumField() {
-		pv, ok := p.Field(i).Interface().(attr.Value)
-		if !ok || pv.IsUnknown() {
-			continue
-		}
-		if av, _ := a.Field(i).Interface().(attr.Value); !sameAsGraph(pv, av) { // same struct type as plan
-			names = append(names, strings.Split(p.Type().Field(i).Tag.Get("tfsdk"), ",")[0])
-		}
-	}
-	return names
-}
-
-// keepPlanned settles applied onto every known planned value, so Terraform never sees
-// an inconsistent result after apply, not even a number Graph rounded to a double. When
-// Graph stored something else, it warns: the next refresh reads Graph's value and the
-// plan shows the difference.
-func keepPlanned(plan, applied *Values) diag.Diagnostics {
-	var diags diag.Diagnostics
-	names := differences(plan, applied)
-	p, a := reflect.ValueOf(plan).Elem(), reflect.ValueOf(applied).Elem()
-	for i := range p.NumField() {
-		if pv, ok := p.Field(i).Interface().(attr.Value); ok && !pv.IsUnknown() {
-			a.Field(i).Set(p.Field(i))
-		}
-	}
-	if len(names) == 0 {
-		return diags
-	}
-	diags.AddWarning("Graph answered with other values than were sent",
-		fmt.Sprintf("After the write Graph still returned different values for %s. The configured values are kept in state; the next plan reads Graph again and shows any real difference.",
-			strings.Join(names, ", ")))
-	return diags
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -44,9 +45,9 @@ func timeoutsValue(t *testing.T, create string) timeouts.Value {
 // give exactly their results, and it must be on (a nil codec silently means the slow path).
 func TestCodecMatchesTfsdk(t *testing.T) {
 	ctx := context.Background()
-	c := theCodec(ctx)
+	c := resourceCodec(ctx)
 	if c == nil {
-		_, err := newModelCodec(ctx, Schema(ctx), reflect.TypeFor[Model]())
+		_, err := newStateCodec(ctx, Schema(ctx))
 		t.Fatalf("the codec is off: %v", err)
 	}
 	full := fullModel(t)
@@ -60,7 +61,7 @@ func TestCodecMatchesTfsdk(t *testing.T) {
 	planned.CreatedBy = types.ObjectUnknown(identitySetAttrTypes)
 	planned.AllowedAudiences = types.SetUnknown(types.StringType)
 	planned.Timeouts = timeoutsValue(t, "10m")
-	var flattened Model
+	var flattened resourceModel
 	flattened.UserID = types.StringValue("adele@contoso.example")
 	flattened.Timeouts = timeoutsValue(t, "1m")
 	noErrors(t, flatten(ctx, parseCertification(t, []byte(`{
@@ -72,7 +73,7 @@ func TestCodecMatchesTfsdk(t *testing.T) {
 
 	s := Schema(ctx)
 	objType := s.Type().TerraformType(ctx)
-	for name, m := range map[string]Model{"full": full, "planned": planned, "flattened": flattened} {
+	for name, m := range map[string]resourceModel{"full": full, "planned": planned, "flattened": flattened} {
 		st := tfsdk.State{Schema: s, Raw: tftypes.NewValue(objType, nil)}
 		noErrors(t, st.Set(ctx, &m))
 		got, ok := c.encode(ctx, &m)
@@ -84,7 +85,7 @@ func TestCodecMatchesTfsdk(t *testing.T) {
 			diffs, _ := got.Diff(st.Raw)
 			t.Errorf("%s: codec and tfsdk encode differently: %v", name, diffs)
 		}
-		var viaCodec, viaTfsdk Model
+		var viaCodec, viaTfsdk resourceModel
 		if !c.decode(ctx, st.Raw, &viaCodec) {
 			t.Errorf("%s: the codec could not decode", name)
 			continue
@@ -100,12 +101,12 @@ func TestCodecMatchesTfsdk(t *testing.T) {
 // A value the codec cannot convert is handed to tfsdk, never half-written.
 func TestCodecFallsBack(t *testing.T) {
 	ctx := context.Background()
-	c := theCodec(ctx)
+	c := resourceCodec(ctx)
 	m := emptyModel() // its zero Timeouts carries no attribute types: not the schema's type
 	if _, ok := c.encode(ctx, &m); ok {
 		t.Fatal("a model whose timeouts do not fit the schema was encoded")
 	}
-	var got Model
+	var got resourceModel
 	if c.decode(ctx, tftypes.NewValue(tftypes.Object{}, nil), &got) {
 		t.Fatal("a null object was decoded")
 	}
@@ -116,4 +117,47 @@ func TestCodecFallsBack(t *testing.T) {
 	if st.Raw.IsNull() {
 		t.Fatal("setState wrote nothing")
 	}
+}
+
+// valueFields is the one list of Values' attributes: it must name every field of the
+// struct, under its tfsdk name, and read and write that very field.
+func TestValueFieldsCoverValues(t *testing.T) {
+	typ := reflect.TypeFor[Values]()
+	if len(valueFields) != typ.NumField() {
+		t.Fatalf("valueFields lists %d attributes, Values has %d fields", len(valueFields), typ.NumField())
+	}
+	for i, f := range valueFields {
+		sf := typ.Field(i)
+		if tag := sf.Tag.Get("tfsdk"); tag != f.name {
+			t.Errorf("valueFields[%d] is %q, but field %d of Values is %s (tfsdk %q)", i, f.name, i, sf.Name, tag)
+		}
+		var v Values
+		probe := reflect.ValueOf(&v).Elem().Field(i)
+		marker, ok := markerValue(probe.Type())
+		if !ok {
+			t.Fatalf("no marker for %s", probe.Type())
+		}
+		if !f.set(&v, marker) {
+			t.Errorf("%s: set refused a value of its own type", f.name)
+		}
+		if got, ok := probe.Interface().(attr.Value); !ok || !got.Equal(marker) {
+			t.Errorf("%s: set wrote another field than Values.%s", f.name, sf.Name)
+		}
+		if !f.get(&v).Equal(marker) {
+			t.Errorf("%s: get reads another field than Values.%s", f.name, sf.Name)
+		}
+	}
+}
+
+// markerValue is an unknown value of the field's type, so a write to it is visible.
+func markerValue(t reflect.Type) (attr.Value, bool) {
+	switch t {
+	case reflect.TypeFor[types.String]():
+		return types.StringUnknown(), true
+	case reflect.TypeFor[types.Set]():
+		return types.SetUnknown(types.StringType), true
+	case reflect.TypeFor[types.Object]():
+		return types.ObjectUnknown(nil), true
+	}
+	return nil, false
 }
