@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,17 +101,17 @@ func errorFromAnswer(op string, status int, reqID, clientID string, body []byte,
 	if json.Unmarshal(body, &env) == nil {
 		e.Code = env.Error.Code
 		e.Message = env.Error.Message
-		e.RequestID = firstNonEmpty(e.RequestID, env.Error.InnerError.RequestID)
-		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, env.Error.InnerError.ClientRequestID)
+		e.RequestID = cmp.Or(e.RequestID, env.Error.InnerError.RequestID)
+		e.ClientRequestID = cmp.Or(e.ClientRequestID, env.Error.InnerError.ClientRequestID)
 	} else if len(body) > 0 {
 		// Diagnostics travel over protobuf, which refuses invalid UTF-8 in strings.
-		e.Message = truncate(strings.ToValidUTF8(strings.TrimSpace(string(body)), "\uFFFD"), 300)
+		e.Message = Truncate(strings.ToValidUTF8(strings.TrimSpace(string(body)), "\uFFFD"), 300)
 	}
 	return e
 }
 
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes without splitting a UTF-8 sequence, marking the cut.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

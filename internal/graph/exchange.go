@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"net/http"
@@ -75,7 +76,7 @@ func (exchangeRecorder) Intercept(pipeline khttp.Pipeline, idx int, req *http.Re
 		ex.attempts++
 		ex.status = resp.StatusCode
 		ex.requestID = resp.Header.Get("request-id")
-		ex.clientID = firstNonEmpty(resp.Header.Get("client-request-id"), req.Header.Get("client-request-id"))
+		ex.clientID = cmp.Or(resp.Header.Get("client-request-id"), req.Header.Get("client-request-id"))
 		ex.body = nil
 		if resp.StatusCode >= 400 && resp.Body != nil {
 			b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -86,15 +87,6 @@ func (exchangeRecorder) Intercept(pipeline khttp.Pipeline, idx int, req *http.Re
 		ex.mu.Unlock()
 	}
 	return resp, nil
-}
-
-func firstNonEmpty(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 var _ khttp.Middleware = exchangeRecorder{}

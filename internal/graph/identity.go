@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -65,8 +66,8 @@ func DecodeIdentity(token string) (*Identity, error) {
 		return nil, errors.New("the access token's payload is not a JSON object of claims")
 	}
 	id := &Identity{
-		TenantID: c.Tid, ObjectID: c.Oid, AppID: firstNonEmpty(c.AppID, c.Azp), AppName: c.AppName,
-		User: firstNonEmpty(c.Upn, c.UniqueName, c.Preferred), Scopes: strings.Fields(c.Scp), Roles: c.Roles,
+		TenantID: c.Tid, ObjectID: c.Oid, AppID: cmp.Or(c.AppID, c.Azp), AppName: c.AppName,
+		User: cmp.Or(c.Upn, c.UniqueName, c.Preferred), Scopes: strings.Fields(c.Scp), Roles: c.Roles,
 	}
 	var auds []string
 	if json.Unmarshal(c.Aud, &id.Audience) != nil && json.Unmarshal(c.Aud, &auds) == nil && len(auds) > 0 {

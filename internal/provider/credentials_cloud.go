@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -123,7 +124,7 @@ func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRe
 func resolveCloud(cfg providerModel, getenv func(string) string) (cloud, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	name := stringSetting(cfg.Environment, getenv, EnvEnvironment)
-	c, ok := lookupCloud(cmpOr(name, "public"))
+	c, ok := lookupCloud(cmp.Or(name, "public"))
 	if !ok {
 		diags.AddAttributeError(path.Root("environment"), "Invalid environment",
 			fmt.Sprintf("environment (from %s) is %q; use one of %s.", source(cfg.Environment, EnvEnvironment), name, strings.Join(environmentNames(), ", ")))
@@ -139,13 +140,6 @@ func resolveCloud(cfg providerModel, getenv func(string) string) (cloud, string,
 		return c, "", diags
 	}
 	return c, strings.TrimRight(authority, "/") + "/", nil
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // unknownCredentialSettings refuses values known only after apply: the credential is

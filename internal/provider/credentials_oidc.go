@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
 // The OIDC methods hand azidentity's ClientAssertionCredential a function that returns
@@ -111,7 +113,7 @@ func (in *credentialInput) fetchIDToken(req *http.Request, service string, out a
 	if resp.StatusCode != http.StatusOK {
 		// Error bodies carry messages, never tokens; they are still redacted on the way out.
 		return fmt.Errorf("%s's OIDC token service answered %s for %s %s: %s", service, resp.Status, req.Method,
-			redactedURL(req.URL), truncateText(strings.TrimSpace(string(body)), 300))
+			redactedURL(req.URL), graph.Truncate(strings.TrimSpace(string(body)), 300))
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("%s's OIDC token service answered something that is not JSON", service)
@@ -132,13 +134,6 @@ func redactedURL(u *url.URL) string {
 	c := *u
 	c.RawQuery, c.User = "", nil
 	return c.String()
-}
-
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
 // imdsHost and imdsPath are where azidentity sends managed-identity token requests
