@@ -1,4 +1,4 @@
-package benchfloor
+package floor
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-// Package benchfloor is the "plugin floor" of `make bench`: a terraform-plugin-framework
+// Package floor is the "plugin floor" of `make bench`: a terraform-plugin-framework
 // provider whose graph_person_certification resource has exactly the real resource's
 // schema (it reuses personcertification.Schema) and whose CRUD does no I/O. Whatever it
 // costs is what Terraform, go-plugin and the framework cost; the real provider's time
@@ -10,7 +10,7 @@
 // after every resource), so a floor leaving them null would measure a lighter Terraform
 // workload, not the provider. With NullComputedEnv set to 1 in the plugin's environment,
 // they stay null instead; the benchmark runs both.
-package benchfloor
+package floor
 
 import (
 	"context"

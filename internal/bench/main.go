@@ -1,11 +1,11 @@
 // Command bench is `make bench`: it builds this provider, the plugin floor
-// (internal/cmd/benchfloor: the same resource schema, CRUD without I/O) and the Graph
+// (internal/bench/floor/serve: the same resource schema, CRUD without I/O) and the Graph
 // mock, then runs terraform apply, plan (a refresh of everything) and destroy for N
 // certifications over M users, interleaved across three variants (this provider, the
 // floor, and N terraform_data), at each mock latency. It prints a Markdown report and
 // writes it to BENCHMARKS.md.
 //
-//	go run ./internal/cmd/bench -sizes 100,1000 -users 50 -repeats 3 -latencies 0,80ms
+//	go run ./internal/bench -sizes 100,1000 -users 50 -repeats 3 -latencies 0,80ms
 //
 // Everything runs on loopback; the mock is the bundled one (internal/cmd/mockgraph).
 package main
@@ -30,7 +30,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/graphprofile/terraform-provider-graph/internal/benchfloor"
+	"github.com/graphprofile/terraform-provider-graph/internal/bench/floor"
 )
 
 type options struct {
@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		shown[i] = a
 	}
-	o.command = "go run ./internal/cmd/bench " + strings.Join(shown, " ")
+	o.command = "go run ./internal/bench " + strings.Join(shown, " ")
 	o.root = root
 	if !filepath.IsAbs(o.terraform) {
 		o.terraform = filepath.Join(root, o.terraform)
@@ -119,7 +119,7 @@ const (
 	vProvider = "provider"
 	vFloor    = "floor"
 	// vFloorNull is the floor with its computed audit attributes left null
-	// (benchfloor.NullComputedEnv): a lighter state, so a lighter Terraform workload.
+	// (floor.NullComputedEnv): a lighter state, so a lighter Terraform workload.
 	vFloorNull = "floor, audit null"
 	vData      = "terraform_data"
 )
@@ -224,7 +224,7 @@ var releaseFlags = []string{"build", "-trimpath", "-ldflags=-s -w"}
 func (b *bench) buildAll(ctx context.Context) error {
 	b.bins = map[string]string{}
 	b.sizes = map[string]int64{}
-	for _, v := range []struct{ variant, pkg string }{{vProvider, "."}, {vFloor, "./internal/cmd/benchfloor"}} {
+	for _, v := range []struct{ variant, pkg string }{{vProvider, "."}, {vFloor, "./internal/bench/floor/serve"}} {
 		dir := filepath.Join(b.work, v.variant)
 		out := filepath.Join(dir, "terraform-provider-graph")
 		logf("building %s (%s)", v.variant, v.pkg)
@@ -371,7 +371,7 @@ func (b *bench) prepare(variant string, lat time.Duration, n int, url string) (r
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rcPath, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"GRAPH_ENDPOINT="+url, "GRAPH_ACCESS_TOKEN="+b.token, "TF_LOG=")
 	if variant == vFloorNull {
-		env = append(env, benchfloor.NullComputedEnv+"=1")
+		env = append(env, floor.NullComputedEnv+"=1")
 	}
 	return runDir{dir: dir, env: env}, nil
 }
@@ -640,14 +640,14 @@ func (b *bench) report(ctx context.Context) string {
 	w := func(format string, args ...any) { fmt.Fprintf(&sb, format, args...) }
 	tfVersion, _ := exec.CommandContext(ctx, b.opts.terraform, "version").Output()
 	w("# Benchmarks\n\n")
-	w("Written by `make bench` (`internal/cmd/bench`). Reproduce with:\n\n```shell\n%s\n```\n\n", strings.TrimSpace(b.opts.command))
+	w("Written by `make bench` (`internal/bench`). Reproduce with:\n\n```shell\n%s\n```\n\n", strings.TrimSpace(b.opts.command))
 	w("Run on %s: %d CPUs, %s, %s, %s. Terraform `-parallelism=%d`; %d repeat(s) per cell, interleaved "+
 		"(per operation, each variant in turn, the order rotating per repeat). Times are wall time of the whole "+
 		"`terraform` command: median (min–max).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, runtime.Version(),
 		strings.SplitN(strings.TrimSpace(string(tfVersion)), "\n", 2)[0], b.opts.parallelism, b.opts.repeats)
 	w("- **provider**: this provider against the bundled Graph mock (`internal/cmd/mockgraph`, `-latency` as shown).\n")
-	w("- **floor**: `internal/cmd/benchfloor`, a framework provider with the same resource schema and CRUD without I/O; " +
+	w("- **floor**: `internal/bench/floor/serve`, a framework provider with the same resource schema and CRUD without I/O; " +
 		"its state holds what the provider's does (the computed audit attributes filled as Graph fills them).\n")
 	w("- **floor, audit null**: the same floor leaving the computed audit attributes null: less state, so less work for " +
 		"Terraform itself, which deep-copies the state after every resource.\n")
