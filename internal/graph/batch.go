@@ -233,6 +233,11 @@ func (b *batcher) send(items []*batchItem) {
 	}
 	tflog.Debug(ctx, "graph batch", map[string]interface{}{"requests": len(live), "responses": len(resp.Responses)})
 	for _, r := range resp.Responses {
+		if r.Status == http.StatusTooManyRequests {
+			// Graph counts batch items one by one: a throttled item holds every
+			// request of the client, the direct retry of this item included.
+			b.c.pace.throttled(headerValue(r.Headers, "Retry-After"))
+		}
 		it := byID[r.ID]
 		if it == nil || r.Status == 0 || retryable(it.method, r.Status, nil) {
 			continue // sent again directly, under the retry policy (429, 503, 504)

@@ -67,6 +67,7 @@ type Client struct {
 	userIDs map[string]string // lower-cased user_id -> object id (users.go)
 
 	reads readCache // coalesced reads (coalesce.go)
+	pace  *pacer    // holds every request while Graph throttles this client (pace.go)
 	// Batches (batch.go): nil when batching is off; batchOff once the server refused one.
 	deletes, lists *batcher
 	batchOff       atomic.Bool
@@ -140,12 +141,13 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	auth := absauth.NewBaseBearerTokenAuthenticationProvider(&tokenProvider{source: cfg.Token, hosts: hosts})
 
+	pace := newPacer(cfg.Retry.withDefaults().MaxDelay) // one for every request of this client (pace.go)
 	adapter, err := core.NewGraphRequestAdapterBaseWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
 		auth,
 		core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion},
 		parseNodeFactories(),
 		serializationWriterFactories(),
-		&http.Client{Transport: newPipeline(cfg)},
+		&http.Client{Transport: newPipeline(cfg, pace)},
 	)
 	if err != nil {
 		return nil, fmt.Errorf("building the Graph request adapter: %w", err)
@@ -156,7 +158,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
 	// enables it the same way.
 	adapter.EnableBackingStore(nil)
-	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity}
+	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity, pace: pace}
 	if cfg.Batching {
 		c.deletes = newBatcher(c, cmp.Or(cfg.DeleteLinger, maxDeleteLinger), true)
 		c.lists = newBatcher(c, cmp.Or(cfg.ReadLinger, readLinger), false)
@@ -173,7 +175,7 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // compression handler (a certification body is a few hundred bytes, and its gzip writer
 // allocated ~770 KB per request: a third of the provider's allocations in an apply), and
 // retry replays the exact bytes of the first attempt.
-func newPipeline(cfg Config) http.RoundTripper {
+func newPipeline(cfg Config, pace *pacer) http.RoundTripper {
 	base := cfg.Transport
 	if base == nil {
 		// The default's proxy, dialer and TLS settings, unless something replaced it.
@@ -186,13 +188,15 @@ func newPipeline(cfg Config) http.RoundTripper {
 		base = t
 	}
 	opts := &core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion}
+	retry := newRetryHandler(cfg.Retry)
+	retry.pace = pace
 	middlewares := []khttp.Middleware{
 		khttp.NewUrlReplaceHandler(true, core.ReplacementPairs), // /users/me-token-to-replace -> /me
 		core.NewGraphTelemetryHandler(opts),                     // SdkVersion, client-request-id
 		khttp.NewParametersNameDecodingHandler(),                // %24top -> $top
 		khttp.NewUserAgentHandler(),
-		newRetryHandler(cfg.Retry), // the one place that decides retries
-		newExchangeRecorder(),      // per attempt: logging and the raw error body
+		retry,                 // the one place that decides retries, and paces every attempt
+		newExchangeRecorder(), // per attempt: logging and the raw error body
 	}
 	return khttp.NewCustomTransportWithParentTransport(base, middlewares...)
 }

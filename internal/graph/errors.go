@@ -73,6 +73,11 @@ func StatusOf(err error) int {
 // only as the cause when no HTTP answer explains the failure.
 func newError(op string, ex *exchange, cause error) *Error {
 	status, reqID, clientID, body, attempts := ex.snapshot()
+	var te *ThrottledError
+	if status < 400 && errors.As(cause, &te) {
+		// Nothing was sent, because of a 429 another request drew: a throttling error.
+		return &Error{Op: op, Status: http.StatusTooManyRequests, Code: "TooManyRequests", Message: te.Error(), Attempts: attempts}
+	}
 	if status < 400 {
 		return &Error{Op: op, RequestID: reqID, ClientRequestID: clientID, Attempts: attempts, Err: cause}
 	}

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -47,9 +46,13 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // retryHandler replaces kiota's RetryHandler: it knows the operation's deadline (the
 // request context), never sleeps past it, and replays the exact bytes of the first
 // attempt's body, so the order of the handlers around it cannot corrupt a retry.
+//
+// It is also where every attempt passes the client's pacer (pace.go): a 429 anywhere holds
+// all attempts, not only the retry of the request that drew it.
 type retryHandler struct {
 	policy RetryPolicy
 	now    func() time.Time
+	pace   *pacer // nil: no pacing
 }
 
 func newRetryHandler(p RetryPolicy) *retryHandler {
@@ -95,7 +98,12 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		if attempt > 0 {
 			r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
 		}
+		if err := h.pace.acquire(ctx); err != nil {
+			// Not sent: the context ended, or the gate opens after its deadline.
+			return nil, err
+		}
 		resp, err := pipeline.Next(r, idx)
+		h.pace.done(resp)
 		status := 0
 		if err == nil {
 			status = resp.StatusCode
@@ -111,7 +119,8 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		if resp != nil {
 			retryAfter = resp.Header.Get("Retry-After")
 		}
-		wait := h.delay(retryAfter, attempt)
+		// Another request's 429 may hold the gate longer than this answer asks.
+		wait := max(h.delay(retryAfter, attempt), h.pace.holdLeft())
 		if dl, ok := ctx.Deadline(); ok && h.now().Add(wait).After(dl) {
 			// Waiting would outlive the operation's timeout: hand back what we have now.
 			return resp, err
@@ -133,26 +142,10 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 // delay honours Retry-After in both of its forms (seconds, HTTP date); without it,
 // exponential backoff with full jitter. Always capped by MaxDelay.
 func (h *retryHandler) delay(retryAfter string, attempt int) time.Duration {
-	p := h.policy
-	var d time.Duration
-	if v := strings.TrimSpace(retryAfter); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-			// Compared before converting: a huge value (or "Inf") overflows Duration to a
-			// negative wait, which would retry at once instead of waiting MaxDelay.
-			if secs >= p.MaxDelay.Seconds() {
-				d = p.MaxDelay
-			} else {
-				d = time.Duration(secs * float64(time.Second))
-			}
-		} else if at, err := http.ParseTime(v); err == nil {
-			d = max(at.Sub(h.now()), 0)
-		} else {
-			d = h.backoff(attempt)
-		}
-	} else {
-		d = h.backoff(attempt)
+	if d, ok := retryAfterDelay(retryAfter, h.now(), h.policy.MaxDelay); ok {
+		return d
 	}
-	return min(d, p.MaxDelay)
+	return min(h.backoff(attempt), h.policy.MaxDelay)
 }
 
 func (h *retryHandler) backoff(attempt int) time.Duration {

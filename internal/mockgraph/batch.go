@@ -16,8 +16,9 @@ package mockgraph
 //
 // Each sub-request ("/beta" + url, its headers plus the batch's Authorization)
 // goes through admit and dispatch like a direct request: route, token
-// permissions, canned faults and chaos by its own operation, so one item can be
-// throttled (429 with Retry-After in its headers) while the others run. Items run
+// permissions, the request budget (budget.go; each item counts, the batch
+// itself does not), canned faults and chaos by its own operation, so one item
+// can be throttled (429 with Retry-After in its headers) while the others run. Items run
 // one at a time in request order, which honours every dependsOn because a
 // dependency must come first; an item whose dependency answered >= 400 is not run
 // and answers 424. Graph may run independent items in parallel; nothing a client
@@ -49,6 +50,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // MaxBatchRequests is Graph's limit of requests in one JSON batch.
@@ -194,6 +196,7 @@ func (s *Server) runItem(outer *http.Request, it batchItem, done map[string]int,
 
 	sub, body, err := subRequest(outer, it)
 	logged := Request{
+		Time:     time.Now(),
 		BatchID:  it.ID,
 		Method:   sub.Method,
 		Path:     sub.URL.Path,
@@ -214,6 +217,7 @@ func (s *Server) runItem(outer *http.Request, it batchItem, done map[string]int,
 	}
 	ans := answerOf(it.ID, rec)
 	logged.Status = ans.Status
+	logged.RetryAfter = rec.Header().Get("Retry-After")
 	return ans, logged, slow
 }
 

@@ -54,6 +54,12 @@ type Request struct {
 	Status   int    // 0 while the request is still being handled, and for a dropped connection
 	Fault    Kind   // the fault kind this request was given, if any
 
+	// Time is when the request reached the mock (a sub-request: when it ran),
+	// Answered when its answer was written (a sub-request: when the batch's
+	// was), zero while unanswered. RetryAfter is the answer's Retry-After.
+	Time, Answered time.Time
+	RetryAfter     string
+
 	// Batch holds, for a POST /beta/$batch, its sub-requests in the order they
 	// ran (request order), each added once it has its answer. Their Path is
 	// the one the sub-request addressed ("/beta" + url), Header its own headers
@@ -101,6 +107,7 @@ type Server struct {
 	latency          time.Duration
 	chaos            chaosState
 	entra            entraState // Entra ID side: apps, identities, issued tokens (entra.go)
+	budget           budgetState
 }
 
 // New returns a server with the two default users and no certifications.
@@ -229,8 +236,10 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	raw, body, bodyErr := readBody(r)
 	entry := &Request{
+		Time:     arrived,
 		Method:   r.Method,
 		Path:     r.URL.Path,
 		RawQuery: r.URL.RawQuery,
@@ -254,8 +263,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.handle(rec, r, body, bodyErr, entry)
 
+	answered := time.Now()
 	s.mu.Lock()
 	entry.Status = rec.status
+	entry.Answered = answered
+	entry.RetryAfter = rec.Header().Get("Retry-After")
+	for i := range entry.Batch {
+		entry.Batch[i].Answered = answered
+	}
 	s.mu.Unlock()
 }
 
@@ -360,8 +375,12 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, inBatch bool) (ro
 		writeError(w, err)
 		return rt, "", false
 	}
-	// Faults come before anything that reads or changes state, so a 429
-	// never follows a committed write.
+	// The budget and faults come before anything that reads or changes
+	// state, so a 429 never follows a committed write.
+	if err := s.takeBudget(); err != nil { // only with SetBudget (budget.go)
+		writeError(w, err)
+		return rt, "", false
+	}
 	if err := s.takeFault(rt.op); err != nil {
 		writeError(w, err)
 		return rt, "", false

@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	chaosKinds := fs.String("chaos-kinds", "all", "comma-separated fault `kinds` for -chaos-rate: throttle, unavailable, slow, reset-before, reset-after, read-lag, patch-204, audience-number, audience-unknown, truncated")
 	chaosSeed := fs.Uint64("chaos-seed", 0, "random seed for -chaos-rate (0 = random)")
 	slowDelay := fs.Duration("slow-delay", time.Second, "how long a 'slow' fault holds its answer")
+	budget := fs.Int("budget", 0, "throttle like Graph: at most `n` certification requests (batch items one by one) per -budget-window, then 429 with Retry-After (0 = no budget)")
+	budgetWindow := fs.Duration("budget-window", 10*time.Second, "the sliding `window` of -budget")
 	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see mockgraph.Server.SeedFile)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -65,6 +67,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *chaosRate < 0 || *chaosRate > 1 {
 		return fmt.Errorf("-chaos-rate must be between 0 and 1, got %v", *chaosRate)
 	}
+	if *budget < 0 || *budgetWindow <= 0 {
+		return fmt.Errorf("-budget must be 0 or more and -budget-window more than 0, got %d per %v", *budget, *budgetWindow)
+	}
 	if err := checkLoopback(*listen); err != nil {
 		return err
 	}
@@ -79,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.SetPageSize(*pageSize)
 	srv.SetAllowAnonymous(*anonymous)
 	srv.SetLatency(*latency)
+	srv.SetBudget(*budget, *budgetWindow)
 	srv.SetChaos(mockgraph.Chaos{Rate: *chaosRate, Kinds: kinds, Seed: *chaosSeed, SlowDelay: *slowDelay})
 	if *seed != "" {
 		if err := srv.SeedFile(*seed); err != nil {

@@ -57,7 +57,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-url-file", urlFile, "-token", "demo", "-page-size", "5"}, &out, io.Discard)
+		done <- run(ctx, []string{"-url-file", urlFile, "-token", "demo", "-page-size", "5", "-budget", "2", "-budget-window", "1h"}, &out, io.Discard)
 	}()
 
 	var base string
@@ -96,6 +96,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if got := get("other"); got != http.StatusUnauthorized {
 		t.Errorf("GET with another token: %d, want 401", got)
 	}
+	if got, then := get("demo"), get("demo"); got != http.StatusOK || then != http.StatusTooManyRequests {
+		t.Errorf("-budget 2: the 2nd and 3rd counted GETs answered %d and %d, want 200 and 429", got, then)
+	}
 
 	cancel()
 	select {
@@ -123,6 +126,8 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"-page-size", "0"},
 		{"-chaos-rate", "1.5"},
 		{"-chaos-kinds", "throttle,bogus"},
+		{"-budget", "-1"},
+		{"-budget", "5", "-budget-window", "0s"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
