@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate made at start-up (azidentity reaches Entra ID only over https)")
 	certFile := fs.String("cert-file", "", "with -tls, write the certificate (PEM) to this `file`, for SSL_CERT_FILE")
 	var apps []mockgraph.App
-	fs.Func("app", "register an app for client-secret sign-in, as `tenant:client_id:secret` (repeatable; needs -tls); "+
+	fs.Func("app", "register `tenant:client_id:secret` as an app for client-secret sign-in (repeatable; needs -tls); "+
 		"Graph then accepts only tokens the mock issued", func(v string) error {
 		a, err := parseApp(v)
 		if err == nil {
