@@ -23,6 +23,8 @@ echo "==> goreleaser release --snapshot ($version)"
 cp terraform-registry-manifest.json "dist/${NAME}_${version}_manifest.json"
 
 echo "==> verifying dist/"
+# The zips are read by a small Go helper, so the script needs no python3 or unzip.
+go build -o "$TOOLS/releasezip" ./internal/cmd/releasezip
 sums="${NAME}_${version}_SHA256SUMS"
 (cd dist && sha256sum -c "$sums")
 zips=$(grep -c '\.zip$' "dist/$sums")
@@ -34,14 +36,7 @@ while read -r _ file; do
   target=${file#"${NAME}_${version}_"}; target=${target%.zip}
   bin="${NAME}_v${version}"
   [[ $target == windows_* ]] && bin="$bin.exe"
-  size=$(python3 - "dist/$file" "$bin" <<'PY'
-import sys, zipfile
-names = zipfile.ZipFile(sys.argv[1]).namelist()
-if names != [sys.argv[2]]:
-    sys.exit("%s holds %s, want only %s" % (sys.argv[1], names, sys.argv[2]))
-print(zipfile.ZipFile(sys.argv[1]).getinfo(sys.argv[2]).file_size)
-PY
-  )
+  size=$("$TOOLS/releasezip" -want "$bin" "dist/$file")
   printf '%-66s %10s %13s\n' "$file" "$(stat -c %s "dist/$file")" "$size"
 done <"dist/$sums"
 
@@ -50,8 +45,7 @@ zip="dist/${NAME}_${version}_${host}.zip"
 if [ -f "$zip" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$zip" "$tmp"
-  chmod +x "$tmp/${NAME}_v${version}"
+  "$TOOLS/releasezip" -want "${NAME}_v${version}" -extract "$tmp" "$zip" >/dev/null
   got=$("$tmp/${NAME}_v${version}" -version)
   [ "$got" = "$version" ] || { echo "the $host binary reports version '$got', want '$version'" >&2; exit 1; }
   echo "==> the $host binary reports its version: $got"

@@ -5,6 +5,8 @@
 # - Certifications that already exist in Graph (matched by user and certification_id
 #   through the list data source) are adopted with import blocks, so the first apply
 #   creates no duplicates; later applies keep them in step with the CSV.
+# - Should Graph already hold two certifications with the same certification_id for one
+#   person, the oldest is adopted, and a warning names it and the ones left alone.
 # - A row removed from the CSV deletes exactly that certification.
 #
 # Needs Terraform 1.7+ (import blocks with for_each). The provider reads GRAPH_ENDPOINT
@@ -46,13 +48,38 @@ data "graph_person_certifications" "existing" {
 }
 
 locals {
-  # "<user>/<certification_id>" => Graph id, for certifications that exist already.
-  existing_ids = merge([
+  # "<user>/<certification_id>" => the Graph ids of the certifications that exist already.
+  # Graph does not keep certification_id unique, so one key can name several; the `...`
+  # groups them into a list, in the data source's order: oldest first.
+  existing_by_key = merge([
     for user, d in data.graph_person_certifications.existing : {
-      for c in d.certifications : "${user}/${c.certification_id}" => c.id
+      for c in d.certifications : "${user}/${c.certification_id}" => c.id...
       if c.certification_id != null
     }
   ]...)
+
+  # The oldest of each key is adopted; any newer twin is left alone.
+  existing_ids = { for k, ids in local.existing_by_key : k => ids[0] }
+
+  # The CSV rows that found more than one certification in Graph.
+  duplicates = {
+    for k, ids in local.existing_by_key : k => {
+      adopted = ids[0]
+      ignored = slice(ids, 1, length(ids))
+    } if length(ids) > 1 && contains(keys(local.certifications), k)
+  }
+}
+
+# A warning on every plan and apply while Graph holds twins: which one this configuration
+# manages, and which it leaves alone (delete those by hand, or leave them).
+check "no_duplicates_in_graph" {
+  assert {
+    condition = length(local.duplicates) == 0
+    error_message = join("\n", [
+      for k, d in local.duplicates :
+      "${k}: Graph holds ${length(d.ignored) + 1} certifications with this certification_id; the oldest, ${d.adopted}, is adopted and managed, and ${join(", ", d.ignored)} left untouched."
+    ])
+  }
 }
 
 # Adopt what exists instead of creating a twin. Once adopted, Terraform ignores the block.
@@ -73,6 +100,11 @@ resource "graph_person_certification" "hr" {
   end_date          = each.value.end_date
   web_url           = each.value.web_url
   allowed_audiences = ["organization"]
+}
+
+output "duplicates" {
+  description = "CSV rows that found twins in Graph: the adopted (oldest) id and the ignored ones."
+  value       = local.duplicates
 }
 
 output "certifications" {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    graph = {
+      source = "graphprofile/graph"
+    }
+  }
+}
+
 # With nothing set, the provider signs in the way the azuread provider does: from ARM_*
 # environment variables (client secret, certificate, OIDC, managed identity), else as the
 # Azure CLI's account (`az login`). See Authentication below for each method.

@@ -1,10 +1,14 @@
 package personcertification_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -73,6 +77,26 @@ func requireExactly(t *testing.T, s *mockgraph.Server, csv string, keep map[stri
 	return got
 }
 
+// copyHRExample puts the example's configuration and CSV into dir, with an override that
+// points its provider block at the test's mock.
+func copyHRExample(t *testing.T, dir, provider string) {
+	t.Helper()
+	for _, name := range []string{"main.tf", "certifications.csv"} {
+		b, err := os.ReadFile(filepath.Join(hrExample, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The example's provider block reads the environment; the override points it at this
+	// test's mock without touching the process environment.
+	if err := os.WriteFile(filepath.Join(dir, "mock_override.tf"), []byte(provider), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The HR example on the real CLI: the first apply against a pre-seeded mock adopts what
 // exists and leaves exactly the CSV's set; the second plan is empty; a row removed from
 // the CSV deletes exactly that certification.
@@ -88,20 +112,7 @@ func TestAccHROnboardingExample(t *testing.T) {
 	if err != nil || len(seeded) == 0 {
 		t.Fatalf("the seed created nothing to adopt (%v)", err)
 	}
-	for _, name := range []string{"main.tf", "certifications.csv"} {
-		b, err := os.ReadFile(filepath.Join(hrExample, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The example's provider block reads the environment; the override points it at this
-	// test's mock without touching the process environment.
-	if err := os.WriteFile(filepath.Join(dir, "mock_override.tf"), []byte(provider), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	copyHRExample(t, dir, provider)
 	csv, _ := os.ReadFile(filepath.Join(dir, "certifications.csv"))
 
 	ctx := context.Background()
@@ -156,5 +167,131 @@ func TestAccHROnboardingExample(t *testing.T) {
 	destroyed = true
 	if err := acctest.CheckNoCertificationsLeft(s, hrUsers...)(nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Graph may hold two certifications with the same certification_id for one person (it
+// does not keep the field unique). The HR example adopts the oldest, warns with both ids,
+// creates no third, and leaves the newer twin as it was.
+func TestAccHROnboardingExample_duplicateInGraph(t *testing.T) {
+	t.Parallel()
+	const user, certID = "adele.vance@contoso.example", "AZ-305-7781"
+	const key = user + "/" + certID
+	dir := t.TempDir()
+	tf, reattach := acctest.NewCLI(t, dir)
+	s, provider := acctest.Mock(t)
+	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
+		t.Fatal(err)
+	}
+	// The twin comes second, so it is the newer; its text differs from the CSV's, so an
+	// update sent to it would show.
+	twin, err := s.Seed(user, map[string]any{"displayName": "Azure Solutions Architect (typed again)", "certificationId": certID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twinID := acctest.As[string](t, twin["id"])
+	var oldestID string
+	for _, c := range s.Certifications(user) { // oldest first
+		if c["certificationId"] == certID {
+			oldestID = acctest.As[string](t, c["id"])
+			break
+		}
+	}
+	if oldestID == "" || oldestID == twinID {
+		t.Fatalf("the seed holds no older %s for %s (oldest %q, twin %q)", certID, user, oldestID, twinID)
+	}
+	twinBefore, _ := s.Certification(user, twinID)
+	copyHRExample(t, dir, provider)
+	csv, _ := os.ReadFile(filepath.Join(dir, "certifications.csv"))
+
+	ctx := context.Background()
+	r := tfexec.Reattach(reattach)
+	if err := tf.Init(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tf.Destroy(ctx, r) })
+
+	var out bytes.Buffer
+	tf.SetStdout(&out)
+	if err := tf.Apply(ctx, r); err != nil {
+		t.Fatalf("apply with a twin in Graph: %v\n%s", err, out.String())
+	}
+	tf.SetStdout(nil)
+	// The check block's warning names the adopted certification and the one left alone.
+	warning := regexp.MustCompile(`\s+`).ReplaceAllString(out.String(), " ")
+	for _, want := range []string{"Check block assertion failed", key + ": Graph holds 2 certifications", oldestID + ", is adopted", twinID + " left untouched"} {
+		if !strings.Contains(warning, want) {
+			t.Errorf("the apply output does not say %q:\n%s", want, out.String())
+		}
+	}
+
+	// State holds the oldest.
+	st, err := tf.Show(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inState string
+	if st.Values != nil {
+		for _, res := range st.Values.RootModule.Resources {
+			if res.Address == `graph_person_certification.hr["`+key+`"]` {
+				inState, _ = res.AttributeValues["id"].(string)
+			}
+		}
+	}
+	if inState != oldestID {
+		t.Errorf("state holds %s as %q, want the oldest, %s (the twin is %s)", key, inState, oldestID, twinID)
+	}
+
+	// No third one was created, and every other row exists exactly once.
+	count := map[string]int{}
+	for _, u := range hrUsers {
+		for _, c := range s.Certifications(u) {
+			count[u+"/"+fmt.Sprint(c["certificationId"])]++
+		}
+	}
+	for _, k := range csvKeys(string(csv)) {
+		want := 1
+		if k == key {
+			want = 2
+		}
+		if count[k] != want {
+			t.Errorf("the server holds %d of %s, want %d", count[k], k, want)
+		}
+	}
+	if twinAfter, ok := s.Certification(user, twinID); !ok || !reflect.DeepEqual(twinAfter, twinBefore) {
+		t.Errorf("the twin changed:\nbefore %v\nafter  %v", twinBefore, twinAfter)
+	}
+
+	// The output says the same, for scripts.
+	outputs, err := tf.Output(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dups map[string]struct {
+		Adopted string   `json:"adopted"`
+		Ignored []string `json:"ignored"`
+	}
+	if err := json.Unmarshal(outputs["duplicates"].Value, &dups); err != nil {
+		t.Fatalf("output duplicates: %v (%s)", err, outputs["duplicates"].Value)
+	}
+	if len(dups) != 1 || dups[key].Adopted != oldestID || !reflect.DeepEqual(dups[key].Ignored, []string{twinID}) {
+		t.Errorf("output duplicates = %+v, want %s adopted %s, ignored [%s]", dups, key, oldestID, twinID)
+	}
+
+	changes, err := tf.Plan(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changes {
+		t.Error("the second plan is not empty")
+	}
+
+	// Destroy removes what the configuration manages; the twin was never managed.
+	if err := tf.Destroy(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	left := s.Certifications(user)
+	if len(left) != 1 || left[0]["id"] != twinID {
+		t.Errorf("after destroy %s holds %v, want only the twin %s", user, left, twinID)
 	}
 }

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    graph = {
+      source = "graphprofile/graph"
+    }
+  }
+}
+
 # All of a user's certifications.
 data "graph_person_certifications" "all" {
   user_id = "me"

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    graph = {
+      source = "graphprofile/graph"
+    }
+  }
+}
+
 resource "graph_person_certification" "example" {
   user_id           = "adele.vance@contoso.com" # or an object id, or "me"
   display_name      = "Marketing Blackbelt - Brand Management"

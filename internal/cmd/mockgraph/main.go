@@ -2,20 +2,35 @@
 // (internal/mockgraph) on a loopback address, for demos and benchmarks.
 //
 //	mockgraph -listen 127.0.0.1:0 -url-file .mockgraph-url -token demo
+//
+// With -tls and -app it also plays Entra ID for a client-secret sign-in (see
+// docs/development/mock.md):
+//
+//	mockgraph -tls -cert-file mock.pem -app <tenant>:<client_id>:<secret>
 package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,6 +66,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	budget := fs.Int("budget", 0, "throttle like Graph: at most `n` certification requests (batch items one by one) per -budget-window, then 429 with Retry-After (0 = no budget)")
 	budgetWindow := fs.Duration("budget-window", 10*time.Second, "the sliding `window` of -budget")
 	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see mockgraph.Server.SeedFile)")
+	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate made at start-up (azidentity reaches Entra ID only over https)")
+	certFile := fs.String("cert-file", "", "with -tls, write the certificate (PEM) to this `file`, for SSL_CERT_FILE")
+	var apps []mockgraph.App
+	fs.Func("app", "register `tenant:client_id:secret` as an app for client-secret sign-in (repeatable; needs -tls); "+
+		"Graph then accepts only tokens the mock issued", func(v string) error {
+		a, err := parseApp(v)
+		if err == nil {
+			apps = append(apps, a)
+		}
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +99,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := checkLoopback(*listen); err != nil {
 		return err
 	}
+	switch {
+	case *certFile != "" && !*useTLS:
+		return errors.New("-cert-file needs -tls")
+	case len(apps) > 0 && !*useTLS:
+		return errors.New("-app needs -tls: azidentity signs in only over https")
+	case len(apps) > 0 && *token != "":
+		return errors.New("-app and -token exclude each other: with -app, Graph accepts only tokens the mock issued")
+	}
 
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", *listen)
 	if err != nil {
@@ -80,6 +114,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv := mockgraph.New()
 	srv.URL = "http://" + ln.Addr().String()
+	if *useTLS {
+		var ip net.IP
+		if a, ok := ln.Addr().(*net.TCPAddr); ok {
+			ip = a.IP
+		}
+		cert, pemBytes, err := selfSigned(ip)
+		if err == nil && *certFile != "" {
+			err = writeFileAtomic(*certFile, string(pemBytes))
+		}
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		srv.URL = "https://" + ln.Addr().String()
+	}
+	for _, a := range apps {
+		srv.AddApp(a)
+	}
+	if len(apps) > 0 {
+		srv.RequireIssuedTokens("")
+	}
 	srv.SetAcceptedToken(*token)
 	srv.SetPageSize(*pageSize)
 	srv.SetAllowAnonymous(*anonymous)
@@ -97,7 +153,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !*quiet {
 		h = logRequests(h, stdout)
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// A client that does not trust the certificate shows up as a handshake error here.
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(stderr, "mockgraph: ", log.LstdFlags)}
 
 	if *urlFile != "" {
 		if err := writeFileAtomic(*urlFile, srv.URL+"\n"); err != nil {
@@ -106,6 +163,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "mockgraph listening on %s\n", srv.URL)
+	for _, a := range apps {
+		// Never the secret: this goes to logs.
+		fmt.Fprintf(stdout, "mockgraph: app %s registered in tenant %s (application permission User.ReadWrite.All)\n", a.ClientID, a.TenantID)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -141,6 +202,59 @@ func checkLoopback(addr string) error {
 		return nil
 	}
 	return fmt.Errorf("-listen %q: host must be a loopback address such as 127.0.0.1, [::1] or localhost", addr)
+}
+
+// parseApp reads -app's tenant:client_id:secret. The secret is last, so it may hold colons.
+func parseApp(v string) (mockgraph.App, error) {
+	parts := strings.SplitN(v, ":", 3)
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return mockgraph.App{}, errors.New("want tenant:client_id:secret, each part non-empty")
+	}
+	for _, p := range parts[:2] {
+		if strings.ContainsAny(p, "/?#% ") {
+			return mockgraph.App{}, fmt.Errorf("%q cannot be a tenant or client id: it would not fit in a URL path", p)
+		}
+	}
+	// User.ReadWrite.All lets the app write any user's profile, as the provider's docs
+	// describe for app-only tokens; /me still needs a user, as on Graph.
+	return mockgraph.App{TenantID: parts[0], ClientID: parts[1], Secrets: []string{parts[2]},
+		DisplayName: "mockgraph app", Roles: []string{"User.ReadWrite.All"}}, nil
+}
+
+// selfSigned makes a TLS certificate for the loopback names, valid for a day, and its PEM.
+// It signs itself and is a CA, so trusting the PEM (SSL_CERT_FILE) trusts the server.
+func selfSigned(ip net.IP) (tls.Certificate, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	ips := []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}
+	if ip != nil && !ip.IsUnspecified() && !slices.ContainsFunc(ips, ip.Equal) {
+		ips = append(ips, ip)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "mockgraph", Organization: []string{"terraform-provider-graph mock"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           ips,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key},
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }
 
 // writeFileAtomic writes via a temp file and rename, so a reader polling

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +14,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -129,6 +137,12 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"-budget", "-1"},
 		{"-budget", "5", "-budget-window", "0s"},
 		{"extra"},
+		{"-cert-file", "x.pem"},
+		{"-app", "t:c:s"},
+		{"-tls", "-app", "t:c:s", "-token", "demo"},
+		{"-tls", "-app", "t:c"},
+		{"-tls", "-app", "t::s"},
+		{"-tls", "-app", "t/x:c:s"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
 		if err == nil {
@@ -138,5 +152,132 @@ func TestRunRefusesBadFlags(t *testing.T) {
 	err := run(context.Background(), []string{"-listen", "0.0.0.0:0"}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("non-loopback error %v should say loopback", err)
+	}
+}
+
+// startRun runs the command with args until the test ends, and returns its base URL (from
+// -url-file) and its stdout.
+func startRun(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	errs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-url-file", urlFile, "-quiet"}, args...), out, errs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop after cancel")
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			return strings.TrimSpace(string(b)), out
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run ended before listening: %v; stderr: %s", err, errs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("url file never appeared; output: %s %s", out.String(), errs.String())
+		}
+	}
+}
+
+// With -tls and -app, a client-secret sign-in through azidentity works against the mock
+// (its token endpoint, over https, trusting the written certificate), and Graph accepts
+// the token it issued and nothing else.
+func TestRunTLSWithApp(t *testing.T) {
+	const (
+		tenant   = "0d5a5f6e-1c2b-4a3d-9e8f-7a6b5c4d3e2f"
+		clientID = "11111111-2222-3333-4444-555555555555"
+		secret   = "s3cret:with~colons"
+	)
+	certFile := filepath.Join(t.TempDir(), "mock.pem")
+	base, out := startRun(t, "-tls", "-cert-file", certFile, "-app", tenant+":"+clientID+":"+secret)
+	if !strings.HasPrefix(base, "https://127.0.0.1:") {
+		t.Fatalf("url file holds %q, want https", base)
+	}
+	if strings.Contains(out.String(), secret) {
+		t.Errorf("stdout shows the secret: %s", out.String())
+	}
+	if !strings.Contains(out.String(), "app "+clientID+" registered in tenant "+tenant) {
+		t.Errorf("stdout %q does not name the registered app", out.String())
+	}
+
+	pemBytes, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := pem.Decode(pemBytes); b == nil || b.Type != "CERTIFICATE" {
+		t.Fatalf("%s holds no PEM certificate: %q", certFile, pemBytes)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatal("the written certificate does not parse")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	if req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base, nil); err != nil {
+		t.Fatal(err)
+	} else if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Error("a client with only the system roots trusted the mock's certificate")
+	}
+
+	opts := func() *azidentity.ClientSecretCredentialOptions {
+		return &azidentity.ClientSecretCredentialOptions{
+			ClientOptions: azcore.ClientOptions{
+				Cloud:     cloud.Configuration{ActiveDirectoryAuthorityHost: base + "/"},
+				Transport: client,
+			},
+			DisableInstanceDiscovery: true, // as the provider does for an authority host of its own
+		}
+	}
+	scope := policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}}
+	cred, err := azidentity.NewClientSecretCredential(tenant, clientID, secret, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cred.GetToken(t.Context(), scope)
+	if err != nil {
+		t.Fatalf("client-secret sign-in against the mock: %v", err)
+	}
+
+	wrong, err := azidentity.NewClientSecretCredential(tenant, clientID, "not-the-secret", opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wrong.GetToken(t.Context(), scope); err == nil || !strings.Contains(err.Error(), "AADSTS7000215") {
+		t.Errorf("a wrong secret got %v, want Entra ID's invalid secret error", err)
+	}
+
+	post := func(token string) (int, string) {
+		body := strings.NewReader(`{"displayName": "Azure Solutions Architect Expert", "certificationId": "AZ-305"}`)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/beta/users/adele.vance@contoso.example/profile/certifications", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := post(tok.Token); code != http.StatusCreated || !strings.Contains(body, `"certificationId":"AZ-305"`) {
+		t.Errorf("POST with the issued token: %d %s, want 201", code, body)
+	}
+	if code, _ := post("any-token"); code != http.StatusUnauthorized {
+		t.Errorf("POST with a token the mock did not issue: %d, want 401", code)
 	}
 }
