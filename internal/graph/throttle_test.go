@@ -161,13 +161,16 @@ func TestPacingUnderABudget(t *testing.T) {
 				continue
 			}
 			violations++
-			if violations <= 5 {
+			if violations <= 5 && !raceDetector {
 				t.Errorf("%s %s arrived %v after a 429 (%s) that asked for %v",
 					r.Method, r.Path, r.Time.Sub(h.from), h.what, h.to.Sub(h.from))
 			}
 		}
 	}
-	if violations > 0 {
+	// Under the race detector an attempt can pass the gate, then stall long enough to reach
+	// the wire after another 429 was read: the timing says nothing there. .ci/run runs this
+	// test once more without -race, where it does.
+	if violations > 0 && !raceDetector {
 		t.Errorf("%d requests arrived while a Retry-After was running", violations)
 	}
 	t.Logf("creates: %d in %v, %d answered 429; deletes: %d in %v; HTTP requests %d (batch items %d); 429s %d direct, %d batch items; "+
