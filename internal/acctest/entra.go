@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 	"github.com/graphprofile/terraform-provider-graph/internal/provider"
 )
@@ -32,7 +33,7 @@ import (
 type Entra struct {
 	Server *mockgraph.Server
 	// ClientID and Secret are an app registration with the application permission
-	// User.ReadWrite.All; tenant is mockgraph.TenantID.
+	// User.ReadWrite.All; tenant is mockentra.TenantID.
 	ClientID, Secret string
 	// Transport trusts the fake's TLS certificate.
 	Transport http.RoundTripper
@@ -50,7 +51,7 @@ func MockEntra(t *testing.T) *Entra {
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
 	e := &Entra{Server: s, ClientID: RandomGUID(t), Secret: "sec~" + RandomHex(t, 20), env: map[string]string{}}
-	s.AddApp(mockgraph.App{ClientID: e.ClientID, DisplayName: "terraform-ci", Secrets: []string{e.Secret}, Roles: []string{"User.ReadWrite.All"}})
+	s.AddApp(mockentra.App{ClientID: e.ClientID, DisplayName: "terraform-ci", Secrets: []string{e.Secret}, Roles: []string{"User.ReadWrite.All"}})
 	pool := x509.NewCertPool()
 	pool.AddCert(s.Certificate())
 	base, ok := http.DefaultTransport.(*http.Transport)
@@ -98,7 +99,7 @@ func (e *Entra) ProviderBlock(attrs ...string) string {
 
 // CheckGraphCallsUsed checks the Graph calls made since the previous check: in the first
 // check every call, later (once the configuration changed between steps) every write and
-// the last call, must carry a token the fake issued through method (mockgraph.Issued.Method).
+// the last call, must carry a token the fake issued through method (mockentra.Issued.Method).
 func (e *Entra) CheckGraphCallsUsed(method string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		byToken := map[string]string{}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 )
 
 const (
@@ -25,7 +27,7 @@ const (
 func entra(t *testing.T) *Server {
 	t.Helper()
 	s := start(t)
-	s.AddApp(App{ClientID: appID, Secrets: []string{appSecret}, Roles: []string{"User.ReadWrite.All"}})
+	s.AddApp(mockentra.App{ClientID: appID, Secrets: []string{appSecret}, Roles: []string{"User.ReadWrite.All"}})
 	return s
 }
 
@@ -44,8 +46,16 @@ func oauthError(t *testing.T, r response, status int, code string, aadsts string
 
 func claimsOf(t *testing.T, tok string) map[string]any {
 	t.Helper()
-	_, c, _, err := splitJWT(tok)
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", tok)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -53,29 +63,29 @@ func claimsOf(t *testing.T, tok string) map[string]any {
 
 func TestToken_clientSecret(t *testing.T) {
 	s := entra(t)
-	ok := form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}, "scope": {scope}})
+	ok := form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}, "scope": {scope}})
 	if ok.status != 200 {
 		t.Fatalf("%d %s", ok.status, ok.body)
 	}
 	m := ok.obj(t)
 	c := claimsOf(t, str(t, m, "access_token"))
-	if m["token_type"] != "Bearer" || c["aud"] != "https://graph.microsoft.com" || c["tid"] != TenantID || c["appid"] != appID ||
-		c["idtyp"] != "app" || c["oid"] == "" || strings.Join(audiences(c["roles"]), " ") != "User.ReadWrite.All" {
+	if m["token_type"] != "Bearer" || c["aud"] != "https://graph.microsoft.com" || c["tid"] != mockentra.TenantID || c["appid"] != appID ||
+		c["idtyp"] != "app" || c["oid"] == "" || strings.Join(mockentra.Audiences(c["roles"]), " ") != "User.ReadWrite.All" {
 		t.Errorf("token response %s, claims %v", ok.body, c)
 	}
-	if _, err := s.verify(str(t, m, "access_token")); err != nil {
+	if _, err := s.Server.Verify(str(t, m, "access_token")); err != nil {
 		t.Errorf("the issued token does not verify: %v", err)
 	}
-	oauthError(t, form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {"wrong"}, "scope": {scope}}),
+	oauthError(t, form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {"wrong"}, "scope": {scope}}),
 		401, "invalid_client", "7000215")
-	oauthError(t, form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {"nobody"}, "client_secret": {appSecret}, "scope": {scope}}),
+	oauthError(t, form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {"nobody"}, "client_secret": {appSecret}, "scope": {scope}}),
 		400, "unauthorized_client", "700016")
 	oauthError(t, form(t, s, "other-tenant", url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}, "scope": {scope}}),
 		400, "invalid_request", "90002")
-	oauthError(t, form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}, "scope": {"User.Read"}}),
+	oauthError(t, form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {appSecret}, "scope": {"User.Read"}}),
 		400, "invalid_scope", "1002012")
-	oauthError(t, form(t, s, TenantID, url.Values{"grant_type": {"password"}, "client_id": {appID}}), 400, "unsupported_grant_type", "70003")
-	if strings.Contains(string(form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {"wrong-xyz"}, "scope": {scope}}).body), "wrong-xyz") {
+	oauthError(t, form(t, s, mockentra.TenantID, url.Values{"grant_type": {"password"}, "client_id": {appID}}), 400, "unsupported_grant_type", "70003")
+	if strings.Contains(string(form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {"wrong-xyz"}, "scope": {scope}}).body), "wrong-xyz") {
 		t.Error("the error echoes the secret")
 	}
 }
@@ -116,11 +126,11 @@ func TestToken_certificateAssertion(t *testing.T) {
 	s := start(t)
 	cert, key := selfSigned(t)
 	other, otherKey := selfSigned(t)
-	s.AddApp(App{ClientID: appID, Certificates: []*x509.Certificate{cert}})
-	endpoint := s.URL + "/" + TenantID + "/oauth2/v2.0/token"
+	s.AddApp(mockentra.App{ClientID: appID, Certificates: []*x509.Certificate{cert}})
+	endpoint := s.URL + "/" + mockentra.TenantID + "/oauth2/v2.0/token"
 	try := func(a string) response {
-		return form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "scope": {scope},
-			"client_assertion_type": {clientAssertionType}, "client_assertion": {a}})
+		return form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "scope": {scope},
+			"client_assertion_type": {jwtBearerAssertion}, "client_assertion": {a}})
 	}
 	if r := try(assertion(t, cert, key, endpoint, time.Now().Add(5*time.Minute))); r.status != 200 {
 		t.Fatalf("valid assertion: %d %s", r.status, r.body)
@@ -138,10 +148,10 @@ func TestToken_certificateAssertion(t *testing.T) {
 
 func TestToken_federated(t *testing.T) {
 	s := start(t)
-	s.AddApp(App{ClientID: appID, Federated: []FederatedCredential{{Issuer: "https://issuer", Subject: "repo:x"}}})
+	s.AddApp(mockentra.App{ClientID: appID, Federated: []mockentra.FederatedCredential{{Issuer: "https://issuer", Subject: "repo:x"}}})
 	try := func(a string) response {
-		return form(t, s, TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "scope": {scope},
-			"client_assertion_type": {clientAssertionType}, "client_assertion": {a}})
+		return form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "scope": {scope},
+			"client_assertion_type": {jwtBearerAssertion}, "client_assertion": {a}})
 	}
 	if r := try(s.IssueIDToken("https://issuer", "repo:x", "")); r.status != 200 {
 		t.Fatalf("%d %s", r.status, r.body)
@@ -155,46 +165,46 @@ func TestToken_federated(t *testing.T) {
 
 func TestDiscoveryDocuments(t *testing.T) {
 	s := start(t)
-	r := do(t, s, "GET", "/"+TenantID+"/v2.0/.well-known/openid-configuration", nil)
+	r := do(t, s, "GET", "/"+mockentra.TenantID+"/v2.0/.well-known/openid-configuration", nil)
 	m := r.obj(t)
-	if r.status != 200 || m["token_endpoint"] != s.URL+"/"+TenantID+"/oauth2/v2.0/token" || m["issuer"] != s.URL+"/"+TenantID+"/v2.0" ||
-		m["authorization_endpoint"] != s.URL+"/"+TenantID+"/oauth2/v2.0/authorize" {
+	if r.status != 200 || m["token_endpoint"] != s.URL+"/"+mockentra.TenantID+"/oauth2/v2.0/token" || m["issuer"] != s.URL+"/"+mockentra.TenantID+"/v2.0" ||
+		m["authorization_endpoint"] != s.URL+"/"+mockentra.TenantID+"/oauth2/v2.0/authorize" {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 	oauthError(t, do(t, s, "GET", "/nope/v2.0/.well-known/openid-configuration", nil), 400, "invalid_tenant", "90002")
 	r = do(t, s, "GET", "/common/discovery/instance?api-version=1.1&authorization_endpoint="+
-		url.QueryEscape("https://login.microsoftonline.com/"+TenantID+"/oauth2/v2.0/authorize"), nil)
+		url.QueryEscape("https://login.microsoftonline.com/"+mockentra.TenantID+"/oauth2/v2.0/authorize"), nil)
 	m = r.obj(t)
-	if r.status != 200 || m["tenant_discovery_endpoint"] != "https://login.microsoftonline.com/"+TenantID+"/v2.0/.well-known/openid-configuration" {
+	if r.status != 200 || m["tenant_discovery_endpoint"] != "https://login.microsoftonline.com/"+mockentra.TenantID+"/v2.0/.well-known/openid-configuration" {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 }
 
 func TestManagedIdentityEndpoints(t *testing.T) {
 	s := start(t)
-	s.AddManagedIdentity(ManagedIdentity{Roles: []string{"User.ReadWrite.All"}})
-	s.AddManagedIdentity(ManagedIdentity{ClientID: "uami-1"})
+	s.AddManagedIdentity(mockentra.ManagedIdentity{Roles: []string{"User.ReadWrite.All"}})
+	s.AddManagedIdentity(mockentra.ManagedIdentity{ClientID: "uami-1"})
 	q := "?api-version=2018-02-01&resource=" + url.QueryEscape("https://graph.microsoft.com")
-	if r := do(t, s, "GET", IMDSPath+q, nil, "Authorization", ""); r.status != 400 || !strings.Contains(string(r.body), "metadata header") {
+	if r := do(t, s, "GET", mockentra.IMDSPath+q, nil, "Authorization", ""); r.status != 400 || !strings.Contains(string(r.body), "metadata header") {
 		t.Errorf("no Metadata header: %d %s", r.status, r.body)
 	}
-	r := do(t, s, "GET", IMDSPath+q, nil, "Authorization", "", "Metadata", "true")
+	r := do(t, s, "GET", mockentra.IMDSPath+q, nil, "Authorization", "", "Metadata", "true")
 	m := r.obj(t)
 	if r.status != 200 || m["resource"] != "https://graph.microsoft.com" || m["token_type"] != "Bearer" || claimsOf(t, str(t, m, "access_token"))["aud"] != "https://graph.microsoft.com" {
 		t.Errorf("%d %s", r.status, r.body)
 	}
-	if r := do(t, s, "GET", IMDSPath+q+"&client_id=uami-1", nil, "Authorization", "", "Metadata", "true"); r.status != 200 || claimsOf(t, str(t, r.obj(t), "access_token"))["appid"] != "uami-1" {
+	if r := do(t, s, "GET", mockentra.IMDSPath+q+"&client_id=uami-1", nil, "Authorization", "", "Metadata", "true"); r.status != 200 || claimsOf(t, str(t, r.obj(t), "access_token"))["appid"] != "uami-1" {
 		t.Errorf("user-assigned: %d %s", r.status, r.body)
 	}
-	if r := do(t, s, "GET", IMDSPath+q+"&client_id=nobody", nil, "Authorization", "", "Metadata", "true"); r.status != 400 {
+	if r := do(t, s, "GET", mockentra.IMDSPath+q+"&client_id=nobody", nil, "Authorization", "", "Metadata", "true"); r.status != 400 {
 		t.Errorf("unknown identity: %d", r.status)
 	}
 	aq := "?api-version=2019-08-01&resource=" + url.QueryEscape("https://graph.microsoft.com")
-	if r := do(t, s, "GET", AppServicePath+aq, nil, "Authorization", "", "X-IDENTITY-HEADER", "x"); r.status != 401 {
+	if r := do(t, s, "GET", mockentra.AppServicePath+aq, nil, "Authorization", "", "X-IDENTITY-HEADER", "x"); r.status != 401 {
 		t.Errorf("App Service off: %d", r.status)
 	}
 	s.SetAppServiceIdentityHeader("hdr")
-	if r := do(t, s, "GET", AppServicePath+aq, nil, "Authorization", "", "X-IDENTITY-HEADER", "hdr"); r.status != 200 {
+	if r := do(t, s, "GET", mockentra.AppServicePath+aq, nil, "Authorization", "", "X-IDENTITY-HEADER", "hdr"); r.status != 200 {
 		t.Errorf("App Service: %d %s", r.status, r.body)
 	}
 }
@@ -202,19 +212,19 @@ func TestManagedIdentityEndpoints(t *testing.T) {
 func TestCIOIDC(t *testing.T) {
 	s := start(t)
 	s.SetGitHubOIDC("gh-req", "https://token.actions.githubusercontent.com", "repo:x")
-	u := GitHubOIDCPath + "?api-version=2.0&audience=" + url.QueryEscape(TokenExchangeAudience)
+	u := mockentra.GitHubOIDCPath + "?api-version=2.0&audience=" + url.QueryEscape(mockentra.TokenExchangeAudience)
 	if r := do(t, s, "GET", u, nil, "Authorization", "Bearer wrong"); r.status != 401 {
 		t.Errorf("wrong request token: %d", r.status)
 	}
 	r := do(t, s, "GET", u, nil, "Authorization", "Bearer gh-req")
-	if c := claimsOf(t, str(t, r.obj(t), "value")); r.status != 200 || c["aud"] != TokenExchangeAudience || c["sub"] != "repo:x" {
+	if c := claimsOf(t, str(t, r.obj(t), "value")); r.status != 200 || c["aud"] != mockentra.TokenExchangeAudience || c["sub"] != "repo:x" {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 	s.SetAzureDevOpsOIDC("ado-tok", "conn", "https://vstoken", "sc://x")
-	if r := do(t, s, "POST", AzureDevOpsOIDCPath+"?api-version=7.1&serviceConnectionId=other", "", "Authorization", "Bearer ado-tok"); r.status != 400 {
+	if r := do(t, s, "POST", mockentra.AzureDevOpsOIDCPath+"?api-version=7.1&serviceConnectionId=other", "", "Authorization", "Bearer ado-tok"); r.status != 400 {
 		t.Errorf("wrong connection: %d", r.status)
 	}
-	r = do(t, s, "POST", AzureDevOpsOIDCPath+"?api-version=7.1&serviceConnectionId=conn", "", "Authorization", "Bearer ado-tok")
+	r = do(t, s, "POST", mockentra.AzureDevOpsOIDCPath+"?api-version=7.1&serviceConnectionId=conn", "", "Authorization", "Bearer ado-tok")
 	if c := claimsOf(t, str(t, r.obj(t), "oidcToken")); r.status != 200 || c["sub"] != "sc://x" {
 		t.Errorf("%d %s", r.status, r.body)
 	}
@@ -224,11 +234,11 @@ func TestRequireIssuedTokens(t *testing.T) {
 	s := entra(t)
 	s.RequireIssuedTokens("")
 	app := s.IssueAppToken(appID, "", []string{"User.ReadWrite.All"})
-	readOnlyUser := s.IssueUserToken(UserToken{Scopes: []string{"User.Read"}})
-	writer := s.IssueUserToken(UserToken{})
-	otherAud := s.IssueUserToken(UserToken{Audience: "https://graph.microsoft.us"})
-	expired := s.IssueUserToken(UserToken{Expires: time.Now().Add(-time.Minute)})
-	foreign := New().IssueUserToken(UserToken{})
+	readOnlyUser := s.IssueUserToken(mockentra.UserToken{Scopes: []string{"User.Read"}})
+	writer := s.IssueUserToken(mockentra.UserToken{})
+	otherAud := s.IssueUserToken(mockentra.UserToken{Audience: "https://graph.microsoft.us"})
+	expired := s.IssueUserToken(mockentra.UserToken{Expires: time.Now().Add(-time.Minute)})
+	foreign := New().IssueUserToken(mockentra.UserToken{})
 	body := map[string]any{"displayName": "A"}
 	cases := []struct {
 		name, tok, method, path string
@@ -262,3 +272,6 @@ func TestRequireIssuedTokens(t *testing.T) {
 		})
 	}
 }
+
+// jwtBearerAssertion is the client_assertion_type of a certificate or federated assertion.
+const jwtBearerAssertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

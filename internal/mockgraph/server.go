@@ -21,13 +21,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 )
 
 // Default users present in every new server. Me is the caller: /beta/me
 // resolves to it and it is the createdBy/lastModifiedBy of every write.
 const (
-	MeID      = "5c0b3f5e-8c1a-4d7e-9f43-1a2b3c4d5e6f"
-	MeUPN     = "adele.vance@contoso.example"
+	MeID      = mockentra.SignedInUserID // the user Entra ID's delegated tokens act for
+	MeUPN     = mockentra.SignedInUserUPN
 	OtherID   = "8e2d6a41-7b3c-4f5e-a1d2-9c8b7a6f5e4d"
 	OtherUPN  = "megan.bowen@contoso.example"
 	graphHost = "https://graph.microsoft.com" // used in @odata.context, as Graph does
@@ -106,8 +108,10 @@ type Server struct {
 	allowAnonymous   bool
 	latency          time.Duration
 	chaos            chaosState
-	entra            entraState // Entra ID side: apps, identities, issued tokens (entra.go)
-	budget           budgetState
+	// The Entra ID fake served beside Graph: apps, identities, issued tokens. Embedded, so
+	// its API (AddApp, IssueUserToken, RequireIssuedTokens, ...) is the server's.
+	*mockentra.Server
+	budget budgetState
 }
 
 // New returns a server with the two default users and no certifications.
@@ -118,6 +122,7 @@ func New() *Server {
 		lag:      map[string]int{},
 		pageSize: defaultPageSize,
 		clock:    time.Now,
+		Server:   mockentra.New(),
 	}
 	s.AddUser(User{ID: MeID, UserPrincipalName: MeUPN, DisplayName: "Adele Vance"})
 	s.AddUser(User{ID: OtherID, UserPrincipalName: OtherUPN, DisplayName: "Megan Bowen"})
@@ -332,7 +337,7 @@ func (s *Server) checkAuth(r *http.Request) *apiError {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError, entry *Request) {
-	if s.serveEntra(w, r, body) { // token endpoints, discovery, managed identity, CI OIDC (entra.go)
+	if s.Server.Serve(w, r, body) { // token endpoints, discovery, managed identity, CI OIDC (internal/mockentra)
 		return
 	}
 	s.mu.Lock()

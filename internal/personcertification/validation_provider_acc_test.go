@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
-	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/provider"
 )
 
@@ -65,7 +65,7 @@ func TestAccProvider_planTimeValidationCatalogue(t *testing.T) {
 	endpoint := fmt.Sprintf("endpoint = %q", s.URL)
 	token := fmt.Sprintf("access_token = %q", acctest.Token)
 	jwt := func(aud string, exp time.Time) string {
-		return s.IssueUserToken(mockgraph.UserToken{Audience: aud, Expires: exp})
+		return s.IssueUserToken(mockentra.UserToken{Audience: aud, Expires: exp})
 	}
 	expired := jwt("", time.Now().Add(-2*time.Hour))
 	fixedGraph := `use "https://graph.microsoft.com"`
@@ -166,8 +166,8 @@ provider "graph" {
 	if err := tf.Init(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	expired := s.IssueUserToken(mockgraph.UserToken{Expires: time.Now().Add(-time.Hour)})
-	wrongAudience := s.IssueUserToken(mockgraph.UserToken{Audience: "https://management.azure.com"})
+	expired := s.IssueUserToken(mockentra.UserToken{Expires: time.Now().Add(-time.Hour)})
+	wrongAudience := s.IssueUserToken(mockentra.UserToken{Audience: "https://management.azure.com"})
 	plan := func(settings string) string {
 		t.Helper()
 		write(settings)

@@ -27,6 +27,7 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 	"github.com/graphprofile/terraform-provider-graph/internal/provider"
 )
@@ -82,13 +83,13 @@ func TestAccCredentials_clientSecret(t *testing.T) {
 	e.Setenv("ARM_CLIENT_SECRET", "wrong-secret-from-env")
 	e.Setenv("ARM_CLIENT_ID", acctest.RandomGUID(t))
 	e.Setenv("ARM_TENANT_ID", "00000000-0000-0000-0000-000000000000")
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id", e.ClientID), hcl("client_secret", e.Secret))
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", e.ClientID), hcl("client_secret", e.Secret))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "client_secret"))
 }
 
 func TestAccCredentials_clientSecretEnv(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", e.ClientID)
 	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "client_secret"))
@@ -100,7 +101,7 @@ func TestAccCredentials_clientSecretFile(t *testing.T) {
 	secretFile, idFile := filepath.Join(dir, "secret"), filepath.Join(dir, "client-id")
 	writeFile(t, secretFile, e.Secret+"\n")
 	writeFile(t, idFile, e.ClientID+"\n")
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id_file_path", idFile), hcl("client_secret_file_path", secretFile))
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id_file_path", idFile), hcl("client_secret_file_path", secretFile))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "client_secret"))
 }
 
@@ -110,7 +111,7 @@ func TestAccCredentials_clientSecretFileEnv(t *testing.T) {
 	secretFile, idFile := filepath.Join(dir, "secret"), filepath.Join(dir, "client-id")
 	writeFile(t, secretFile, e.Secret)
 	writeFile(t, idFile, e.ClientID)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID_FILE_PATH", idFile)
 	e.Setenv("ARM_CLIENT_SECRET_FILE_PATH", secretFile)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "client_secret"))
@@ -126,7 +127,7 @@ func writeFile(t *testing.T, name, content string) {
 // certApp registers a certificate on a new app and returns the app's client id.
 func certApp(t *testing.T, e *acctest.Entra, cert *x509.Certificate) string {
 	id := acctest.RandomGUID(t)
-	e.Server.AddApp(mockgraph.App{ClientID: id, Certificates: []*x509.Certificate{cert}, Roles: []string{"User.ReadWrite.All"}})
+	e.Server.AddApp(mockentra.App{ClientID: id, Certificates: []*x509.Certificate{cert}, Roles: []string{"User.ReadWrite.All"}})
 	return id
 }
 
@@ -150,7 +151,7 @@ func TestAccCredentials_certificatePFXPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := certApp(t, e, cert)
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id),
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
 		hcl("client_certificate_path", pfxFile), hcl("client_certificate_password", password))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "certificate"))
 }
@@ -160,7 +161,7 @@ func TestAccCredentials_certificatePFXBase64Env(t *testing.T) {
 	cert, key := acctest.NewCertificate(t, "terraform-ci")
 	password := "pfx-" + acctest.RandomHex(t, 8)
 	id := certApp(t, e, cert)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
 	e.Setenv("ARM_CLIENT_CERTIFICATE", base64.StdEncoding.EncodeToString(openSSL3PFX(t, cert, key, password)))
 	e.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", password)
@@ -182,7 +183,7 @@ func TestAccCredentials_certificatePEMPathEnv(t *testing.T) {
 	pemFile := filepath.Join(t.TempDir(), "client.pem")
 	writeFile(t, pemFile, string(pemOf(t, cert, &pem.Block{Type: "PRIVATE KEY", Bytes: der})))
 	id := certApp(t, e, cert)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
 	e.Setenv("ARM_CLIENT_CERTIFICATE_PATH", pemFile)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "certificate"))
@@ -194,7 +195,7 @@ func TestAccCredentials_certificateEncryptedPEMBase64(t *testing.T) {
 	password := "pem-" + acctest.RandomHex(t, 8)
 	id := certApp(t, e, cert)
 	data := pemOf(t, cert, encryptPKCS8(t, key, password))
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id),
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
 		hcl("client_certificate", base64.StdEncoding.EncodeToString(data)), hcl("client_certificate_password", password))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "certificate"))
 }
@@ -202,8 +203,8 @@ func TestAccCredentials_certificateEncryptedPEMBase64(t *testing.T) {
 // federatedApp registers an app trusting id tokens from issuer for subject.
 func federatedApp(t *testing.T, e *acctest.Entra, issuer, subject string) string {
 	id := acctest.RandomGUID(t)
-	e.Server.AddApp(mockgraph.App{ClientID: id, Roles: []string{"User.ReadWrite.All"},
-		Federated: []mockgraph.FederatedCredential{{Issuer: issuer, Subject: subject}}})
+	e.Server.AddApp(mockentra.App{ClientID: id, Roles: []string{"User.ReadWrite.All"},
+		Federated: []mockentra.FederatedCredential{{Issuer: issuer, Subject: subject}}})
 	return id
 }
 
@@ -220,7 +221,7 @@ func TestAccCredentials_oidcToken(t *testing.T) {
 	e := acctest.MockEntra(t)
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	idToken := e.Server.IssueIDToken(githubIssuer, githubSub, "")
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id), hcl("oidc_token", idToken))
+	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id), hcl("oidc_token", idToken))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "federated"))
 }
 
@@ -228,7 +229,7 @@ func TestAccCredentials_oidcTokenEnv(t *testing.T) {
 	e := acctest.MockEntra(t)
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
 	e.Setenv("ARM_OIDC_TOKEN", e.Server.IssueIDToken(githubIssuer, githubSub, ""))
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
@@ -240,7 +241,7 @@ func TestAccCredentials_oidcTokenFileEnv(t *testing.T) {
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	file := filepath.Join(t.TempDir(), "id-token")
 	writeFile(t, file, e.Server.IssueIDToken(githubIssuer, githubSub, ""))
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
 	e.Setenv("ARM_OIDC_TOKEN_FILE_PATH", file)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
@@ -251,7 +252,7 @@ func TestAccCredentials_oidcTokenFile(t *testing.T) {
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	file := filepath.Join(t.TempDir(), "id-token")
 	writeFile(t, file, e.Server.IssueIDToken(githubIssuer, githubSub, ""))
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id), hcl("oidc_token_file_path", file))
+	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id), hcl("oidc_token_file_path", file))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "federated"))
 }
 
@@ -262,9 +263,9 @@ func TestAccCredentials_gitHubActionsEnv(t *testing.T) {
 	requestToken := "ghs_" + acctest.RandomHex(t, 16)
 	e.Server.SetGitHubOIDC(requestToken, githubIssuer, githubSub)
 	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", e.Server.URL+mockgraph.GitHubOIDCPath+"?api-version=2.0")
+	e.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", e.Server.URL+mockentra.GitHubOIDCPath+"?api-version=2.0")
 	e.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"),
 		resource.TestStep{Config: e.ProviderBlock() + certification(mockgraph.OtherID, "Signed in with federated"), Check: issuedVia(e, "oidc_github")})
@@ -275,8 +276,8 @@ func TestAccCredentials_gitHubActions(t *testing.T) {
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	requestToken := "ghs_" + acctest.RandomHex(t, 16)
 	e.Server.SetGitHubOIDC(requestToken, githubIssuer, githubSub)
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id),
-		hcl("oidc_request_url", e.Server.URL+mockgraph.GitHubOIDCPath+"?api-version=2.0"), hcl("oidc_request_token", requestToken))
+	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
+		hcl("oidc_request_url", e.Server.URL+mockentra.GitHubOIDCPath+"?api-version=2.0"), hcl("oidc_request_token", requestToken))
 	step := signInStep(e, block, mockgraph.OtherID, "federated")
 	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_github"))
 	signInTest(t, e, step)
@@ -290,9 +291,9 @@ func TestAccCredentials_azureDevOpsEnv(t *testing.T) {
 	conn := acctest.RandomGUID(t)
 	e.Server.SetAzureDevOpsOIDC(systemToken, conn, adoIssuer, adoSub)
 	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("SYSTEM_OIDCREQUESTURI", e.Server.URL+mockgraph.AzureDevOpsOIDCPath)
+	e.Setenv("SYSTEM_OIDCREQUESTURI", e.Server.URL+mockentra.AzureDevOpsOIDCPath)
 	e.Setenv("SYSTEM_ACCESSTOKEN", systemToken)
 	e.Setenv("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", conn)
 	step := signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated")
@@ -306,8 +307,8 @@ func TestAccCredentials_azureDevOps(t *testing.T) {
 	systemToken := "ado-" + acctest.RandomHex(t, 16)
 	conn := acctest.RandomGUID(t)
 	e.Server.SetAzureDevOpsOIDC(systemToken, conn, adoIssuer, adoSub)
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id),
-		hcl("oidc_request_url", e.Server.URL+mockgraph.AzureDevOpsOIDCPath), hcl("oidc_request_token", systemToken),
+	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
+		hcl("oidc_request_url", e.Server.URL+mockentra.AzureDevOpsOIDCPath), hcl("oidc_request_token", systemToken),
 		hcl("oidc_azure_service_connection_id", conn))
 	step := signInStep(e, block, mockgraph.OtherID, "federated")
 	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_azure_devops"))
@@ -324,7 +325,7 @@ func TestAccCredentials_aksWorkloadIdentityEnv(t *testing.T) {
 	e.Setenv("ARM_USE_OIDC", "true")
 	e.Setenv("AZURE_FEDERATED_TOKEN_FILE", file)
 	e.Setenv("AZURE_CLIENT_ID", id)
-	e.Setenv("AZURE_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("AZURE_TENANT_ID", mockentra.TenantID)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
 }
 
@@ -341,31 +342,31 @@ func issuedVia(e *acctest.Entra, method string) resource.TestCheckFunc {
 // each managed-identity test uses its own identity (the system-assigned one only here).
 func TestAccCredentials_managedIdentitySystemAssigned(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Server.AddManagedIdentity(mockgraph.ManagedIdentity{Roles: []string{"User.ReadWrite.All"}})
-	block := e.ProviderBlock("use_msi = true", hcl("msi_endpoint", e.Server.URL+mockgraph.IMDSPath))
+	e.Server.AddManagedIdentity(mockentra.ManagedIdentity{Roles: []string{"User.ReadWrite.All"}})
+	block := e.ProviderBlock("use_msi = true", hcl("msi_endpoint", e.Server.URL+mockentra.IMDSPath))
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "managed_identity_imds"))
 }
 
 func TestAccCredentials_managedIdentityUserAssignedEnv(t *testing.T) {
 	e := acctest.MockEntra(t)
 	id := acctest.RandomGUID(t)
-	e.Server.AddManagedIdentity(mockgraph.ManagedIdentity{ClientID: id, Roles: []string{"User.ReadWrite.All"}})
+	e.Server.AddManagedIdentity(mockentra.ManagedIdentity{ClientID: id, Roles: []string{"User.ReadWrite.All"}})
 	e.Setenv("ARM_USE_MSI", "true")
 	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("ARM_MSI_ENDPOINT", e.Server.URL+mockgraph.IMDSPath)
+	e.Setenv("ARM_MSI_ENDPOINT", e.Server.URL+mockentra.IMDSPath)
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "managed_identity_imds"))
 }
 
 // A static token: here a delegated one, as `az account get-access-token` prints it.
 func TestAccCredentials_accessToken(t *testing.T) {
 	e := acctest.MockEntra(t)
-	tok := e.Server.IssueUserToken(mockgraph.UserToken{})
+	tok := e.Server.IssueUserToken(mockentra.UserToken{})
 	signInTest(t, e, signInStep(e, e.ProviderBlock(hcl("access_token", tok)), "me", "user"))
 }
 
 func TestAccCredentials_accessTokenEnv(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Setenv("GRAPH_ACCESS_TOKEN", e.Server.IssueUserToken(mockgraph.UserToken{}))
+	e.Setenv("GRAPH_ACCESS_TOKEN", e.Server.IssueUserToken(mockentra.UserToken{}))
 	e.Setenv("GRAPH_ENDPOINT", e.Server.URL)
 	e.Setenv("AZURE_AUTHORITY_HOST", e.Server.URL)
 	signInTest(t, e, signInStep(e, `provider "graph" {}`, "me", "user"))

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -50,7 +51,7 @@ func noWrites(s *mockgraph.Server) error {
 func TestAccCredentials_wrongSecret(t *testing.T) {
 	e := acctest.MockEntra(t)
 	wrong := "wrong~" + acctest.RandomHex(t, 16)
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id", e.ClientID), hcl("client_secret", wrong))
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", e.ClientID), hcl("client_secret", wrong))
 	var called bool
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.Factories(),
@@ -74,7 +75,7 @@ func TestAccCredentials_wrongCertificatePassword(t *testing.T) {
 	cert, key := acctest.NewCertificate(t, "terraform-ci")
 	right, wrong := "right-"+acctest.RandomHex(t, 8), "wrong-"+acctest.RandomHex(t, 8)
 	pfx := base64.StdEncoding.EncodeToString(openSSL3PFX(t, cert, key, right))
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", certApp(t, e, cert))
 	e.Setenv("ARM_CLIENT_CERTIFICATE", pfx)
 	e.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", wrong)
@@ -101,7 +102,7 @@ func TestAccCredentials_unregisteredCertificate(t *testing.T) {
 	if err := os.WriteFile(pfxFile, openSSL3PFX(t, other, otherKey, "pw-123456"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	block := e.ProviderBlock(hcl("tenant_id", mockgraph.TenantID), hcl("client_id", id),
+	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
 		hcl("client_certificate_path", pfxFile), hcl("client_certificate_password", "pw-123456"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.Factories(),
@@ -129,7 +130,7 @@ func TestAccCredentials_appOnlyTokenWithMe(t *testing.T) {
 // The same through a real client-credentials sign-in.
 func TestAccCredentials_clientSecretWithMe(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", e.ClientID)
 	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
 	resource.ParallelTest(t, resource.TestCase{
@@ -148,7 +149,7 @@ func TestAccCredentials_clientSecretWithMe(t *testing.T) {
 // plan-time warning naming the same is unit-tested: plugin-testing does not show warnings).
 func TestAccCredentials_missingPermission(t *testing.T) {
 	e := acctest.MockEntra(t)
-	tok := e.Server.IssueUserToken(mockgraph.UserToken{Scopes: []string{"User.Read"}})
+	tok := e.Server.IssueUserToken(mockentra.UserToken{Scopes: []string{"User.Read"}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.Factories(),
 		Steps: []resource.TestStep{{
@@ -178,7 +179,7 @@ func TestAccCredentials_usGovernment(t *testing.T) {
 	e := acctest.MockEntra(t)
 	e.Server.RequireIssuedTokens("https://graph.microsoft.us")
 	e.Setenv("ARM_ENVIRONMENT", "usgovernment")
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_ID", e.ClientID)
 	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
 	step := signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "client_secret")
@@ -200,9 +201,9 @@ func TestAccCredentials_managedIdentityAppService(t *testing.T) {
 	e := acctest.MockEntra(t)
 	header := "hdr-" + acctest.RandomHex(t, 12)
 	id := acctest.RandomGUID(t) // user-assigned: MSAL's process-wide cache must not hand this token to another test
-	e.Server.AddManagedIdentity(mockgraph.ManagedIdentity{ClientID: id, Roles: []string{"User.ReadWrite.All"}})
+	e.Server.AddManagedIdentity(mockentra.ManagedIdentity{ClientID: id, Roles: []string{"User.ReadWrite.All"}})
 	e.Server.SetAppServiceIdentityHeader(header)
-	t.Setenv("IDENTITY_ENDPOINT", e.Server.URL+mockgraph.AppServicePath)
+	t.Setenv("IDENTITY_ENDPOINT", e.Server.URL+mockentra.AppServicePath)
 	t.Setenv("IDENTITY_HEADER", header)
 	e.Setenv("ARM_USE_MSI", "true")
 	e.Setenv("ARM_CLIENT_ID", id)
@@ -223,11 +224,11 @@ func TestAccCredentials_azureCLI(t *testing.T) {
 	tokenJSON := filepath.Join(dir, "token.json")
 	exp := time.Now().Add(time.Hour)
 	out, _ := json.Marshal(map[string]any{
-		"accessToken":  e.Server.IssueUserToken(mockgraph.UserToken{}),
+		"accessToken":  e.Server.IssueUserToken(mockentra.UserToken{}),
 		"expiresOn":    exp.Local().Format("2006-01-02 15:04:05.000000"),
 		"expires_on":   exp.Unix(),
 		"subscription": "0b1c2d3e-0000-4000-8000-000000000000",
-		"tenant":       mockgraph.TenantID,
+		"tenant":       mockentra.TenantID,
 		"tokenType":    "Bearer",
 	})
 	writeFile(t, tokenJSON, string(out))
@@ -244,7 +245,7 @@ esac
 	path := dir + string(os.PathListSeparator) + os.Getenv("PATH")
 	t.Setenv("PATH", path)
 	e.Setenv("PATH", path)
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.Factories(),
 		CheckDestroy:             acctest.CheckNoCertificationsLeft(e.Server, "me"),
@@ -258,7 +259,7 @@ esac
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if want := "account get-access-token -o json --resource https://graph.microsoft.com --tenant " + mockgraph.TenantID; line != want {
+		if want := "account get-access-token -o json --resource https://graph.microsoft.com --tenant " + mockentra.TenantID; line != want {
 			t.Errorf("az was run with %q, want %q", line, want)
 		}
 	}

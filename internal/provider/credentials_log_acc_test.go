@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -39,10 +40,10 @@ func TestAccCredentials_noSecretInTraceLog(t *testing.T) {
 	ghRequestToken := "ghs_" + acctest.RandomHex(t, 16)
 	e.Server.SetGitHubOIDC(ghRequestToken, githubIssuer, githubSub)
 	adoToken := "ado-" + acctest.RandomHex(t, 16)
-	staticToken := e.Server.IssueUserToken(mockgraph.UserToken{Scopes: []string{"User.ReadWrite.All"}})
+	staticToken := e.Server.IssueUserToken(mockentra.UserToken{Scopes: []string{"User.ReadWrite.All"}})
 
 	// Present in every step; each is used by the step whose method needs it.
-	e.Setenv("ARM_TENANT_ID", mockgraph.TenantID)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
 	e.Setenv("ARM_CLIENT_CERTIFICATE_PASSWORD", pfxPassword)
 	e.Setenv("ARM_OIDC_REQUEST_TOKEN", ghRequestToken)
 	e.Setenv("SYSTEM_ACCESSTOKEN", adoToken)
@@ -72,7 +73,7 @@ func TestAccCredentials_noSecretInTraceLog(t *testing.T) {
 			step("client_secret", hcl("client_id", e.ClientID), "client_secret = var.client_secret"),
 			step("federated", "use_oidc = true", hcl("client_id", fedID), "oidc_token = var.oidc_token"),
 			step("federated", "use_oidc = true", hcl("client_id", fedID),
-				hcl("oidc_request_url", e.Server.URL+mockgraph.GitHubOIDCPath+"?api-version=2.0")),
+				hcl("oidc_request_url", e.Server.URL+mockentra.GitHubOIDCPath+"?api-version=2.0")),
 		},
 	})
 

@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -53,7 +54,7 @@ func TestAccCredentials_publicHostsThroughProxy(t *testing.T) {
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
 	clientID, secret := acctest.RandomGUID(t), "sec~"+acctest.RandomHex(t, 20)
-	s.AddApp(mockgraph.App{ClientID: clientID, Secrets: []string{secret}, Roles: []string{"User.ReadWrite.All"}})
+	s.AddApp(mockentra.App{ClientID: clientID, Secrets: []string{secret}, Roles: []string{"User.ReadWrite.All"}})
 
 	proxy, connects := connectProxy(t, strings.TrimPrefix(s.URL, "https://"))
 
@@ -68,7 +69,7 @@ func TestAccCredentials_publicHostsThroughProxy(t *testing.T) {
 		"TF_ACC_PROVIDER_HOST=" + os.Getenv("TF_ACC_PROVIDER_HOST"), "TF_ACC_PROVIDER_NAMESPACE=" + os.Getenv("TF_ACC_PROVIDER_NAMESPACE"),
 		"TF_CLI_CONFIG_FILE=" + os.Getenv("TF_CLI_CONFIG_FILE"), "CHECKPOINT_DISABLE=1",
 		"HTTPS_PROXY=" + proxy, "NO_PROXY=", "SSL_CERT_FILE=" + caFile,
-		"ARM_TENANT_ID=" + mockgraph.TenantID, "ARM_CLIENT_ID=" + clientID, "ARM_CLIENT_SECRET=" + secret,
+		"ARM_TENANT_ID=" + mockentra.TenantID, "ARM_CLIENT_ID=" + clientID, "ARM_CLIENT_SECRET=" + secret,
 	}
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestAccCredentials_publicHostsChild") {
@@ -100,7 +101,7 @@ func TestAccCredentials_publicHostsThroughProxy(t *testing.T) {
 			instance++
 		case strings.HasSuffix(r.Path, "/v2.0/.well-known/openid-configuration"):
 			discovery++
-		case r.Path == "/"+mockgraph.TenantID+"/oauth2/v2.0/token" && r.Method == http.MethodPost:
+		case r.Path == "/"+mockentra.TenantID+"/oauth2/v2.0/token" && r.Method == http.MethodPost:
 			token++
 		case strings.HasPrefix(r.Path, "/beta/"):
 			graphCalls++

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -44,7 +45,7 @@ resource "graph_person_certification" "test" {
   user_id      = "me"
   display_name = "Planned with the token"
 }
-`, s.URL, acctest.Token, mockgraph.TenantID, clientSecret)
+`, s.URL, acctest.Token, mockentra.TenantID, clientSecret)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

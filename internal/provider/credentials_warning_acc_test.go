@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -25,7 +26,7 @@ func TestAccCredentials_missingPermissionWarning(t *testing.T) {
 	s := mockgraph.Start()
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
-	tok := s.IssueUserToken(mockgraph.UserToken{Scopes: []string{"User.Read"}})
+	tok := s.IssueUserToken(mockentra.UserToken{Scopes: []string{"User.Read"}})
 	cfg := fmt.Sprintf(`
 terraform {
   required_providers {

@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.String("seed", "", "JSON `file` of users and certifications to create before serving (see mockgraph.Server.SeedFile)")
 	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate made at start-up (azidentity reaches Entra ID only over https)")
 	certFile := fs.String("cert-file", "", "with -tls, write the certificate (PEM) to this `file`, for SSL_CERT_FILE")
-	var apps []mockgraph.App
+	var apps []mockentra.App
 	fs.Func("app", "register `tenant:client_id:secret` as an app for client-secret sign-in (repeatable; needs -tls); "+
 		"Graph then accepts only tokens the mock issued", func(v string) error {
 		a, err := parseApp(v)
@@ -205,19 +206,19 @@ func checkLoopback(addr string) error {
 }
 
 // parseApp reads -app's tenant:client_id:secret. The secret is last, so it may hold colons.
-func parseApp(v string) (mockgraph.App, error) {
+func parseApp(v string) (mockentra.App, error) {
 	parts := strings.SplitN(v, ":", 3)
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
-		return mockgraph.App{}, errors.New("want tenant:client_id:secret, each part non-empty")
+		return mockentra.App{}, errors.New("want tenant:client_id:secret, each part non-empty")
 	}
 	for _, p := range parts[:2] {
 		if strings.ContainsAny(p, "/?#% ") {
-			return mockgraph.App{}, fmt.Errorf("%q cannot be a tenant or client id: it would not fit in a URL path", p)
+			return mockentra.App{}, fmt.Errorf("%q cannot be a tenant or client id: it would not fit in a URL path", p)
 		}
 	}
 	// User.ReadWrite.All lets the app write any user's profile, as the provider's docs
 	// describe for app-only tokens; /me still needs a user, as on Graph.
-	return mockgraph.App{TenantID: parts[0], ClientID: parts[1], Secrets: []string{parts[2]},
+	return mockentra.App{TenantID: parts[0], ClientID: parts[1], Secrets: []string{parts[2]},
 		DisplayName: "mockgraph app", Roles: []string{"User.ReadWrite.All"}}, nil
 }
 
