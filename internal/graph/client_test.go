@@ -350,7 +350,7 @@ func TestPatchNoContentFetchesTheEntity(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := deref(created.GetId())
-	s.SetPatchNoContent(true)
+	s.InjectKind(mockgraph.KindPatch204, "update", 1)
 	s.ResetRequests()
 
 	patch := models.NewPersonCertification()
@@ -484,7 +484,7 @@ func TestErrors(t *testing.T) {
 
 func TestNumericAudiencesAreRepaired(t *testing.T) {
 	s, c := fixture(t)
-	s.SetNumericAudiences(true)
+	s.InjectKind(mockgraph.KindAudienceNumber, "", 100)
 	b := body("x")
 	aud := models.AllowedAudiences(models.ORGANIZATION_ALLOWEDAUDIENCES | models.EVERYONE_ALLOWEDAUDIENCES)
 	b.SetAllowedAudiences(&aud)

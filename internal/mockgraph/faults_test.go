@@ -140,7 +140,8 @@ func TestFaultOpMatching(t *testing.T) {
 
 func TestCreateReadLag(t *testing.T) {
 	s := start(t)
-	s.SetCreateReadLag(2)
+	s.SetChaos(Chaos{LagGETs: 2})
+	s.InjectKind(KindReadLag, "create", 1)
 	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	item := meColl + "/" + id
 	for range 2 {
@@ -153,8 +154,7 @@ func TestCreateReadLag(t *testing.T) {
 	if got := values(t, do(t, s, http.MethodGet, meColl, nil).obj(t)); len(got) != 1 {
 		t.Errorf("list has %d items", len(got))
 	}
-	// Lag off again: a new item is readable at once.
-	s.SetCreateReadLag(0)
+	// The kind is spent: a new item is readable at once.
 	id2 := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "B"}), "id")
 	if r := do(t, s, http.MethodGet, meColl+"/"+id2, nil); r.status != http.StatusOK {
 		t.Errorf("GET without lag: %d", r.status)
@@ -163,7 +163,7 @@ func TestCreateReadLag(t *testing.T) {
 
 func TestPatchNoContent(t *testing.T) {
 	s := start(t)
-	s.SetPatchNoContent(true)
+	s.InjectKind(KindPatch204, "update", 1)
 	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
 	r := do(t, s, http.MethodPatch, meColl+"/"+id, map[string]any{"displayName": "B"})
 	if r.status != http.StatusNoContent || len(r.body) != 0 {
@@ -176,7 +176,7 @@ func TestPatchNoContent(t *testing.T) {
 
 func TestNumericAudiences(t *testing.T) {
 	s := start(t)
-	s.SetNumericAudiences(true)
+	s.InjectKind(KindAudienceNumber, "", 2)
 	ent := mustCreate(t, s, meColl, map[string]any{"allowedAudiences": "everyone,organization"})
 	if ent["allowedAudiences"] != "80" {
 		t.Errorf("POST allowedAudiences %v, want \"80\" (16|64)", ent["allowedAudiences"])
@@ -186,7 +186,6 @@ func TestNumericAudiences(t *testing.T) {
 		t.Errorf("GET allowedAudiences %v, want \"80\"", got)
 	}
 	// Only the rendering changes: the stored value and filters are by name.
-	s.SetNumericAudiences(false)
 	if got := do(t, s, http.MethodGet, meColl+"/"+id, nil).obj(t)["allowedAudiences"]; got != "organization,everyone" {
 		t.Errorf("after switching off: %v", got)
 	}

@@ -100,9 +100,6 @@ type Server struct {
 	lag      map[string]int // certification id -> GETs still to answer 404
 	requests []*Request
 
-	readLag          int
-	patchNoContent   bool
-	numericAudiences bool
 	pageSize         int
 	acceptedToken    string
 	allowAnonymous   bool
@@ -146,29 +143,6 @@ func (s *Server) Close() {
 
 // Handler serves the fake Graph API.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
-
-// SetCreateReadLag makes the next n GETs of each newly created item answer
-// 404, imitating Graph's read-after-write lag. Applies to later creates.
-func (s *Server) SetCreateReadLag(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.readLag = max(n, 0)
-}
-
-// SetPatchNoContent makes PATCH apply the change but answer 204, no body.
-func (s *Server) SetPatchNoContent(on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.patchNoContent = on
-}
-
-// SetNumericAudiences makes responses carry allowedAudiences as the decimal
-// bitmask ("16" for organization), a quirk seen on real Graph.
-func (s *Server) SetNumericAudiences(on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.numericAudiences = on
-}
 
 // SetPageSize sets the list page size used when $top is absent; n < 1
 // restores the default of 100.
@@ -457,7 +431,7 @@ func (s *Server) handleWrite(w http.ResponseWriter, rt route, body []byte) {
 		return
 	}
 	if rt.op == opCreate {
-		ent, err := s.create(rt.user, changes, true)
+		ent, err := s.create(rt.user, changes)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -465,17 +439,12 @@ func (s *Server) handleWrite(w http.ResponseWriter, rt route, body []byte) {
 		writeJSON(w, http.StatusCreated, ent)
 		return
 	}
-	ent, noContent, err := s.update(rt.user, rt.item, changes)
-	switch {
-	case err != nil:
+	ent, err := s.update(rt.user, rt.item, changes)
+	if err != nil {
 		writeError(w, err)
-	case noContent:
-		// The change is applied; the SDK's Patch then returns (nil, nil).
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeJSON(w, http.StatusOK, ent)
+		return
 	}
+	writeJSON(w, http.StatusOK, ent)
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, rt route) {

@@ -131,7 +131,7 @@ func apply(c *certification, changes map[string]any) {
 func (s *Server) render(u *userState, c *certification, withContext bool) map[string]any {
 	ent := map[string]any{
 		"id":                   c.id,
-		"allowedAudiences":     formatAudiences(c.audiences, s.numericAudiences),
+		"allowedAudiences":     formatAudiences(c.audiences, false),
 		"createdDateTime":      formatTime(c.created),
 		"createdBy":            deepCopy(c.createdBy),
 		"lastModifiedDateTime": formatTime(c.modified),
@@ -160,7 +160,7 @@ func sortedCerts(u *userState) []*certification {
 	return out
 }
 
-func (s *Server) create(ref userRef, changes map[string]any, withLag bool) (map[string]any, *apiError) {
+func (s *Server) create(ref userRef, changes map[string]any) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.lookupUser(ref)
@@ -176,9 +176,6 @@ func (s *Server) create(ref userRef, changes map[string]any, withLag bool) (map[
 	}
 	apply(c, changes)
 	u.certs[c.id] = c
-	if withLag && s.readLag > 0 {
-		s.lag[c.id] = s.readLag
-	}
 	return s.render(u, c, true), nil
 }
 
@@ -201,18 +198,18 @@ func (s *Server) get(ref userRef, id string, withLag bool) (map[string]any, *api
 	return s.render(u, c, true), nil
 }
 
-// update applies a PATCH; noContent reports SetPatchNoContent at that moment.
-func (s *Server) update(ref userRef, id string, changes map[string]any) (ent map[string]any, noContent bool, _ *apiError) {
+// update applies a PATCH.
+func (s *Server) update(ref userRef, id string, changes map[string]any) (map[string]any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, c, err := s.lookupCert(ref, id)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	apply(c, changes)
 	c.modified = s.now()
 	c.modifiedBy = s.callerIdentity()
-	return s.render(u, c, true), s.patchNoContent, nil
+	return s.render(u, c, true), nil
 }
 
 func (s *Server) remove(ref userRef, id string) *apiError {
@@ -262,7 +259,7 @@ func (s *Server) Seed(user string, body map[string]any) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	ent, err := s.create(stateRef(user), changes, false)
+	ent, err := s.create(stateRef(user), changes)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +273,7 @@ func (s *Server) Mutate(user, id string, patch map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.update(stateRef(user), id, changes); err != nil {
+	if _, err := s.update(stateRef(user), id, changes); err != nil {
 		return err
 	}
 	return nil

@@ -11,13 +11,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
 // A read that 404s right after a create is replication lag, not a delete: the provider
 // polls until the object shows, and the plan after apply stays empty.
 func TestAccPersonCertification_readLagAfterCreate(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	s.SetCreateReadLag(3)
+	s.SetChaos(mockgraph.Chaos{LagGETs: 3})
+	s.InjectKind(mockgraph.KindReadLag, "create", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -53,7 +55,7 @@ func TestAccPersonCertification_readLagAfterCreate(t *testing.T) {
 // Graph documents 200 on PATCH; a 204 is followed by a GET so state still reflects Graph.
 func TestAccPersonCertification_patchNoContent(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	s.SetPatchNoContent(true)
+	s.InjectKind(mockgraph.KindPatch204, "update", 100)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -85,7 +87,7 @@ func TestAccPersonCertification_patchNoContent(t *testing.T) {
 // never as drift.
 func TestAccPersonCertification_numericAudiences(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	s.SetNumericAudiences(true)
+	s.InjectKind(mockgraph.KindAudienceNumber, "", 10000)
 	cfg := provider + minimalConfig("me", `  allowed_audiences = ["me", "organization"]`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
