@@ -1,8 +1,10 @@
 package acctest
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -69,4 +71,61 @@ func NewCLI(t *testing.T, dir string) (*tfexec.Terraform, tfexec.ReattachInfo) {
 		Test:            cfg.Test,
 		Addr:            tfexec.ReattachConfigAddr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
 	}}
+}
+
+// RequiredProviders is the terraform block every configuration run through NewCLI needs:
+// without it "graph" would resolve to hashicorp/graph.
+const RequiredProviders = `terraform {
+  required_providers {
+    graph = { source = "graphprofile/graph" }
+  }
+}
+`
+
+// Workdir is NewCLI in a fresh folder holding files (name -> content), initialised.
+func Workdir(t *testing.T, files map[string]string) (*tfexec.Terraform, *tfexec.ReattachOption) {
+	t.Helper()
+	dir := t.TempDir()
+	tf, reattach := NewCLI(t, dir)
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := tfexec.Reattach(reattach)
+	if err := tf.Init(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return tf, r
+}
+
+// CopyExample copies the named files of an example folder into dir, with
+// mock_override.tf holding providerBlock: the example's provider block reads the
+// environment, and the override points it at the test's mock without touching the
+// process environment.
+func CopyExample(t *testing.T, dir, example, providerBlock string, names ...string) {
+	t.Helper()
+	files := map[string][]byte{"mock_override.tf": []byte(providerBlock)}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(example, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = b
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// PlanOutput runs terraform plan and returns whether it plans changes and what the CLI
+// printed (plugin-testing shows no warnings; this does).
+func PlanOutput(ctx context.Context, tf *tfexec.Terraform, r *tfexec.ReattachOption) (changes bool, out string, err error) {
+	var buf bytes.Buffer
+	tf.SetStdout(&buf)
+	defer tf.SetStdout(nil)
+	changes, err = tf.Plan(ctx, r)
+	return changes, buf.String(), err
 }

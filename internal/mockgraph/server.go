@@ -100,11 +100,11 @@ type Server struct {
 	lag      map[string]int // certification id -> GETs still to answer 404
 	requests []*Request
 
-	pageSize         int
-	acceptedToken    string
-	allowAnonymous   bool
-	latency          time.Duration
-	chaos            chaosState
+	pageSize       int
+	acceptedToken  string
+	allowAnonymous bool
+	latency        time.Duration
+	chaos          chaosState
 	// The Entra ID fake served beside Graph: apps, identities, issued tokens. Embedded, so
 	// its API (AddApp, IssueUserToken, RequireIssuedTokens, ...) is the server's.
 	*mockentra.Server

@@ -77,24 +77,10 @@ func requireExactly(t *testing.T, s *mockgraph.Server, csv string, keep map[stri
 	return got
 }
 
-// copyHRExample puts the example's configuration and CSV into dir, with an override that
-// points its provider block at the test's mock.
+// copyHRExample puts the example's configuration and CSV into dir, pointed at the mock.
 func copyHRExample(t *testing.T, dir, provider string) {
 	t.Helper()
-	for _, name := range []string{"main.tf", "certifications.csv"} {
-		b, err := os.ReadFile(filepath.Join(hrExample, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The example's provider block reads the environment; the override points it at this
-	// test's mock without touching the process environment.
-	if err := os.WriteFile(filepath.Join(dir, "mock_override.tf"), []byte(provider), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	acctest.CopyExample(t, dir, hrExample, provider, "main.tf", "certifications.csv")
 }
 
 // The HR example on the real CLI: the first apply against a pre-seeded mock adopts what

@@ -49,18 +49,7 @@ func TestAccAdoptExistingExample(t *testing.T) {
 		return map[string]any{"displayName": fmt.Sprintf("Other %d", i)}
 	})
 	const existing = 5
-	for _, name := range []string{"main.tf", "certifications.tfquery.hcl"} {
-		b, err := os.ReadFile(filepath.Join(adoptExample, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "mock_override.tf"), []byte(provider), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	acctest.CopyExample(t, dir, adoptExample, provider, "main.tf", "certifications.tfquery.hcl")
 	r := tfexec.Reattach(reattach)
 	if err := tf.Init(ctx, r); err != nil {
 		t.Fatal(err)

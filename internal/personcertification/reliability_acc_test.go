@@ -169,12 +169,7 @@ func TestAccChaos(t *testing.T) {
 		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf("user%02d@contoso.example", i), DisplayName: fmt.Sprintf("User %d", i)})
 		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
 	}
-	cfg := provider + fmt.Sprintf(`
-terraform {
-  required_providers {
-    graph = { source = "graphprofile/graph" }
-  }
-}
+	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
 locals {
   users = [%s]
 }

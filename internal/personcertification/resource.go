@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
@@ -73,14 +75,11 @@ func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan resourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := begin(ctx, req.Plan.Raw, req.Plan.Get, &plan, timeouts.Value.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	body, d := expand(ctx, &plan.Values)
 	resp.Diagnostics.Append(d...)
@@ -116,14 +115,11 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state resourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := begin(ctx, req.State.Raw, req.State.Get, &state, timeouts.Value.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	user, id := state.UserID.ValueString(), state.ID.ValueString()
 	// Coalesced with the other reads of this user (graph.Client.ReadCertification); an id
@@ -196,15 +192,12 @@ func (r *Resource) awaitVisible(ctx context.Context, user, id string, window tim
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state resourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan, req.Plan.Get)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := begin(ctx, req.Plan.Raw, req.Plan.Get, &plan, timeouts.Value.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	body, d := expandChanges(ctx, &plan.Values, &state.Values)
 	resp.Diagnostics.Append(d...)
@@ -245,14 +238,11 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state resourceModel
-	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state, req.State.Get)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := begin(ctx, req.State.Raw, req.State.Get, &state, timeouts.Value.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	user := state.UserID.ValueString()
 	err := r.client.DeleteCertification(ctx, user, state.ID.ValueString())
@@ -280,6 +270,22 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), user)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// begin reads an operation's plan or state into m and bounds ctx by the operation's
+// timeout (the timeouts block's value, else def). ok is false when diags holds an error.
+func begin(ctx context.Context, raw tftypes.Value, get func(context.Context, any) diag.Diagnostics, m *resourceModel,
+	timeout func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration,
+	diags *diag.Diagnostics,
+) (_ context.Context, _ context.CancelFunc, ok bool) {
+	diags.Append(getModel(ctx, raw, m, get)...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	d, dd := timeout(m.Timeouts, ctx, def)
+	diags.Append(dd...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, !diags.HasError()
 }
 
 // unknownToNull settles computed values Graph did not return, so no unknown is ever

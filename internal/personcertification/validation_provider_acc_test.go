@@ -147,12 +147,7 @@ func TestAccProvider_badSettingsCLIOutput(t *testing.T) {
 	ctx := context.Background()
 	r := tfexec.Reattach(reattach)
 	write := func(settings string) {
-		cfg := fmt.Sprintf(`
-terraform {
-  required_providers {
-    graph = { source = "graphprofile/graph" }
-  }
-}
+		cfg := acctest.RequiredProviders + fmt.Sprintf(`
 provider "graph" {
   endpoint = %q
   %s
