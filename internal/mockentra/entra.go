@@ -623,16 +623,26 @@ func (s *Server) serveManagedIdentity(w http.ResponseWriter, r *http.Request, ap
 	})
 }
 
-func (s *Server) serveGitHubOIDC(w http.ResponseWriter, r *http.Request) {
+// ciRequest admits a request to a CI token service: the service is on, the method is
+// its own, and the runner's request token is presented; otherwise it answers w itself.
+func (s *Server) ciRequest(w http.ResponseWriter, r *http.Request, which func(*entraState) *ciIssuer, method, unauthorized string) (*ciIssuer, bool) {
 	s.mu.Lock()
-	gh := s.entraLocked().github
+	ci := which(s.entraLocked())
 	s.mu.Unlock()
-	if gh == nil || r.Method != http.MethodGet {
+	switch {
+	case ci == nil || r.Method != method:
 		writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
-		return
+	case !bearerIs(r, ci.requestToken):
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": unauthorized})
+	default:
+		return ci, true
 	}
-	if !bearerIs(r, gh.requestToken) {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized"})
+	return nil, false
+}
+
+func (s *Server) serveGitHubOIDC(w http.ResponseWriter, r *http.Request) {
+	gh, ok := s.ciRequest(w, r, func(e *entraState) *ciIssuer { return e.github }, http.MethodGet, "Unauthorized")
+	if !ok {
 		return
 	}
 	aud := r.URL.Query().Get("audience")
@@ -642,15 +652,9 @@ func (s *Server) serveGitHubOIDC(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveAzureDevOpsOIDC(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	ado := s.entraLocked().ado
-	s.mu.Unlock()
-	if ado == nil || r.Method != http.MethodPost {
-		writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
-		return
-	}
-	if !bearerIs(r, ado.requestToken) {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "TF400813: The user is not authorized to access this resource."})
+	ado, ok := s.ciRequest(w, r, func(e *entraState) *ciIssuer { return e.ado }, http.MethodPost,
+		"TF400813: The user is not authorized to access this resource.")
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
