@@ -34,9 +34,9 @@ const maxBatch = 20
 //
 // Deletes: Terraform starts its calls one by one (-parallelism of them at a time) as its own
 // serial work allows, and in an apply or destroy that work is heavy (it writes the state after
-// each resource), so deletes that could share a batch arrive tens of milliseconds apart. A
-// destroy of 1,000 certifications sent 669 requests with a 25 ms wait, 376 with 100 ms and
-// 181 with 250 ms, in the same wall time (DECISIONS.md, Speed). The wait adapts between
+// each resource), so deletes that could share a batch arrive tens of milliseconds apart; a
+// longer wait fills batches without slowing the destroy (measured in DECISIONS.md, Speed).
+// The wait adapts between
 // minBatchLinger and maxDeleteLinger: a batch that found no company halves it, one that did
 // doubles it, so calls that come one at a time (-parallelism=1, chains of dependent
 // resources) soon wait only minBatchLinger.

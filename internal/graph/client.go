@@ -173,7 +173,7 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // default order comes from a Go map and changes per process; with retry outside
 // compression a retried POST goes out labelled gzip but not compressed. Here there is no
 // compression handler (a certification body is a few hundred bytes, and its gzip writer
-// allocated ~770 KB per request: a third of the provider's allocations in an apply), and
+// was the largest allocation of an apply; DECISIONS.md, Talking to Graph), and
 // retry replays the exact bytes of the first attempt.
 func newPipeline(cfg Config, pace *pacer) http.RoundTripper {
 	base := cfg.Transport

@@ -8,8 +8,8 @@ import (
 )
 
 // readWindow is how long one list of a user's certifications answers reads: about one
-// refresh of a large configuration (Terraform itself takes ~15 s to refresh 1,000
-// resources on two cores). Terraform reads every resource of a plan in parallel within
+// refresh of a large configuration (BENCHMARKS.md has Terraform's own refresh times).
+// Terraform reads every resource of a plan in parallel within
 // one provider process; a new process (every Terraform command) starts with nothing
 // cached, and any write of this process drops the cache at once.
 const readWindow = 30 * time.Second
@@ -57,7 +57,7 @@ func (c *Client) invalidateReads() {
 // answered from the user's coalesced list when the list holds the id; an id the list
 // lacks (deleted, or a create not yet replicated) and a list that fails fall back to
 // the item's own GET, so a 404 and every error mean exactly what GetCertification's do.
-// A list item carries the same entity as a GET (graph-api.md; proven against the mock).
+// A list item carries the same entity as a GET (docs/development/graph-api.md; proven against the mock).
 func (c *Client) ReadCertification(ctx context.Context, userID, id string) (*Certification, error) {
 	if snap, err := c.userSnapshot(ctx, userID); err == nil {
 		if raw, ok := snap.items[id]; ok {

@@ -9,7 +9,7 @@ import (
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 )
 
-// docsExample is the personCertification example of graph-api.md §5, with real dates in
+// docsExample is the personCertification example of Graph's reference page (docs/development/graph-api.md), with real dates in
 // place of the "Date" placeholders.
 const docsExample = `{
   "@odata.context": "https://graph.microsoft.com/beta/$metadata#users('db789417-4ccb-41d1-a0a9-47b01a09ea49')/profile/certifications/$entity",

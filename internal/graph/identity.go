@@ -121,7 +121,7 @@ func WritePermission(userID string) string {
 }
 
 // writePermissions lists every permission that could allow writing userID's profile
-// (graph-api.md, Permissions; application permissions as older docs list them).
+// (docs/development/graph-api.md, Permissions; application permissions as older docs list them).
 func writePermissions(userID string, kind IdentityKind) []string {
 	if kind == AppOnly {
 		return []string{"User.ReadWrite.All"}

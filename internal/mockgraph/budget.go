@@ -13,7 +13,7 @@ import (
 // What counts: every certification request that names a valid route, direct or as an
 // item of a $batch, one by one (batching buys no budget). The $batch envelope itself
 // does not count: on Graph it is not a request to a service, only its items are.
-// Token endpoints (entra.go) never count.
+// Token endpoints (internal/mockentra) never count.
 //
 // Throttled requests count too: on Graph, sending more while throttled extends the
 // throttling. Retry-After is therefore the whole seconds (rounded up, at least 1) until

@@ -149,7 +149,7 @@ func (s *Server) InjectKind(k Kind, op string, times int) {
 	s.chaos.queued = append(s.chaos.queued, queuedKind{kind: k, op: op, times: max(times, 1)})
 }
 
-// SetLatency delays every answer by d (a realistic Graph is ~80 ms away).
+// SetLatency delays every answer by d (a realistic Graph is tens of milliseconds away).
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -60,7 +60,7 @@ func (s *Server) issuedClaims(r *http.Request) (map[string]any, *apiError) {
 	return claims, nil
 }
 
-// permissionsFor lists the permissions any one of which allows the operation (graph-api.md,
+// permissionsFor lists the permissions any one of which allows the operation (docs/development/graph-api.md,
 // Permissions). Application permissions follow the older docs' User.*.All.
 func permissionsFor(rt route, delegated bool) []string {
 	write := rt.op == opCreate || rt.op == opUpdate || rt.op == opDelete

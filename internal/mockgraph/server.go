@@ -1,6 +1,6 @@
 // Package mockgraph is a stateful, in-memory fake of the Microsoft Graph beta
 // endpoints for user profile certifications (personCertification). It follows
-// the contract in graph-api.md: same routes, status codes, error envelope and
+// the contract in docs/development/graph-api.md: same routes, status codes, error envelope and
 // quirks, plus switches to inject faults a real tenant produces only rarely.
 //
 // POST /beta/$batch (Graph's JSON batching, up to 20 sub-requests) runs each
@@ -350,7 +350,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, inBatch bool) (ro
 		writeError(w, err)
 		return rt, "", false
 	}
-	if err := s.checkIssuedToken(r, rt); err != nil { // only with RequireIssuedTokens (entra.go)
+	if err := s.checkIssuedToken(r, rt); err != nil { // only with RequireIssuedTokens (entra.go, on tokens from internal/mockentra)
 		writeError(w, err)
 		return rt, "", false
 	}

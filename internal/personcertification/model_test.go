@@ -55,7 +55,7 @@ func wire(t *testing.T, body models.PersonCertificationable) map[string]any {
 }
 
 // assertNoStoreKeys fails on the SDK's store key names, which Graph does not know
-// (graph-api.md §6.6), at any depth.
+// (docs/development/graph-api.md, Properties), at any depth.
 func assertNoStoreKeys(t *testing.T, v any, where string) {
 	t.Helper()
 	switch x := v.(type) {
