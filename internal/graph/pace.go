@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // pacer is shared by every request of one Client. Graph keeps one request budget per app
@@ -70,16 +72,16 @@ func (p *pacer) acquire(ctx context.Context) error {
 	}
 	for {
 		p.mu.Lock()
-		wait := p.until.Sub(p.now())
+		delay := p.until.Sub(p.now())
 		p.mu.Unlock()
-		if wait <= 0 {
+		if delay <= 0 {
 			return nil
 		}
 		if err := p.beyondDeadline(ctx); err != nil {
 			p.release(false)
 			return err
 		}
-		if !Sleep(ctx, wait) {
+		if !wait.For(ctx, delay) {
 			p.release(false)
 			return ctx.Err()
 		}

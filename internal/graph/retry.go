@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	khttp "github.com/microsoft/kiota-http-go"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // NoRetries as RetryPolicy.MaxRetries turns retries off.
@@ -120,12 +121,12 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 			retryAfter = resp.Header.Get("Retry-After")
 		}
 		// Another request's 429 may hold the gate longer than this answer asks.
-		wait := max(h.delay(retryAfter, attempt), h.pace.holdLeft())
-		if dl, ok := ctx.Deadline(); ok && h.now().Add(wait).After(dl) {
+		delay := max(h.delay(retryAfter, attempt), h.pace.holdLeft())
+		if dl, ok := ctx.Deadline(); ok && h.now().Add(delay).After(dl) {
 			// Waiting would outlive the operation's timeout: hand back what we have now.
 			return resp, err
 		}
-		fields := map[string]interface{}{"method": req.Method, "attempt": attempt + 1, "wait": wait.String()}
+		fields := map[string]interface{}{"method": req.Method, "attempt": attempt + 1, "wait": delay.String()}
 		if err != nil {
 			fields["error"] = err.Error()
 		} else {
@@ -133,7 +134,7 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		}
 		tflog.Debug(ctx, "graph: retrying request", fields)
 		drain(resp)
-		if !Sleep(ctx, wait) {
+		if !wait.For(ctx, delay) {
 			return nil, ctx.Err()
 		}
 	}
@@ -162,16 +163,3 @@ func drain(resp *http.Response) {
 }
 
 var _ khttp.Middleware = (*retryHandler)(nil)
-
-// Sleep waits d or until ctx ends; it reports whether the full wait elapsed. Every wait
-// in the provider goes through it, so none outlives the operation's deadline.
-func Sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}

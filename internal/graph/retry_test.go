@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 var fixedNow = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
@@ -345,12 +347,12 @@ func TestIntercept_cancelDuringWait(t *testing.T) {
 }
 
 func TestSleep(t *testing.T) {
-	if !Sleep(context.Background(), 0) {
+	if !wait.For(context.Background(), 0) {
 		t.Error("a zero wait did not complete")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if Sleep(ctx, time.Hour) {
+	if wait.For(ctx, time.Hour) {
 		t.Error("a cancelled context let an hour's wait complete")
 	}
 }

@@ -51,6 +51,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // MaxBatchRequests is Graph's limit of requests in one JSON batch.
@@ -139,7 +141,7 @@ func (s *Server) runBatch(w http.ResponseWriter, r *http.Request, body []byte, b
 	if slow {
 		// Graph answers a batch when its last item is done: one slow item holds
 		// the whole answer (once, however many were slow).
-		if !wait(r.Context(), s.slowDelay()) {
+		if !wait.For(r.Context(), s.slowDelay()) {
 			return
 		}
 	}

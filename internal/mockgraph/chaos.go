@@ -3,7 +3,6 @@ package mockgraph
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // Kind is a fault beyond a canned error answer: the ways real networks and a real,
@@ -249,7 +250,7 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 		return
 	case KindSlow:
 		// Applied at once, answered late: a client that gives up first has written anyway.
-		if !wait(r.Context(), s.slowDelay()) {
+		if !wait.For(r.Context(), s.slowDelay()) {
 			return
 		}
 	case KindReadLag:
@@ -347,16 +348,4 @@ func (s *Server) slowDelay() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return cmp.Or(s.chaos.SlowDelay, time.Second)
-}
-
-// wait sleeps d, or until ctx ends (the client hung up); it reports whether d elapsed.
-func wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

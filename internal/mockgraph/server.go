@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // Default users present in every new server. Me is the caller: /beta/me
@@ -317,7 +319,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bod
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
-	if latency > 0 && !wait(r.Context(), latency) {
+	if latency > 0 && !wait.For(r.Context(), latency) {
 		return
 	}
 	if err := s.checkAuth(r); err != nil {

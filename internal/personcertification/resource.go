@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 var (
@@ -176,17 +177,17 @@ func (r *Resource) createdAgo(ctx context.Context, req resource.ReadRequest) (ti
 // awaitVisible polls a just-created certification through Graph's replication lag.
 func (r *Resource) awaitVisible(ctx context.Context, user, id string, window time.Duration) (*graph.Certification, error) {
 	deadline := time.Now().Add(window)
-	wait := 250 * time.Millisecond
+	delay := 250 * time.Millisecond
 	for {
-		tflog.Debug(ctx, "certification not visible yet after create; polling", map[string]interface{}{"id": id, "wait": wait.String()})
-		if !graph.Sleep(ctx, wait) {
+		tflog.Debug(ctx, "certification not visible yet after create; polling", map[string]interface{}{"id": id, "wait": delay.String()})
+		if !wait.For(ctx, delay) {
 			return nil, ctx.Err()
 		}
 		got, err := r.client.GetCertification(ctx, user, id)
 		if !graph.IsNotFound(err) || time.Now().After(deadline) {
 			return got, err
 		}
-		wait = min(wait*2, 5*time.Second)
+		delay = min(delay*2, 5*time.Second)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 const (
@@ -144,21 +145,21 @@ func (r *Resource) readBack(ctx context.Context, user, id string) (*graph.Certif
 // awaitUpdated re-reads while Graph still serves values older than the update just
 // applied (a stale read), for a bounded number of attempts.
 func (r *Resource) awaitUpdated(ctx context.Context, user, id string, plan *Values, got *graph.Certification) *graph.Certification {
-	wait := 200 * time.Millisecond
+	delay := 200 * time.Millisecond
 	for attempt := 0; attempt < staleReadAttempts; attempt++ {
 		var v Values
 		if flatten(ctx, got, &v).HasError() || len(differences(plan, &v)) == 0 {
 			return got
 		}
-		tflog.Debug(ctx, "stale read after update; reading again", map[string]interface{}{"id": id, "wait": wait.String()})
-		if !graph.Sleep(ctx, wait) {
+		tflog.Debug(ctx, "stale read after update; reading again", map[string]interface{}{"id": id, "wait": delay.String()})
+		if !wait.For(ctx, delay) {
 			return got
 		}
 		next, err := r.client.GetCertification(ctx, user, id)
 		if err != nil {
 			return got
 		}
-		got, wait = next, min(wait*2, 3*time.Second)
+		got, delay = next, min(delay*2, 3*time.Second)
 	}
 	return got
 }
