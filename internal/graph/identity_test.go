@@ -2,21 +2,12 @@ package graph
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
-)
 
-func jwt(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	b, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding.EncodeToString
-	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc(b) + ".c2lnbmF0dXJl"
-}
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
+)
 
 func TestDecodeIdentity(t *testing.T) {
 	exp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -37,7 +28,7 @@ func TestDecodeIdentity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := DecodeIdentity(jwt(t, tt.claims))
+			got, err := DecodeIdentity(mockentra.ForeignToken(tt.claims))
 			if err != nil {
 				t.Fatal(err)
 			}

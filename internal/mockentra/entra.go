@@ -833,3 +833,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// ForeignToken is a JWT with these claims that this server did not sign, as a token from
+// another issuer looks to a client that reads claims without checking signatures.
+func ForeignToken(claims map[string]any) string {
+	b, err := json.Marshal(claims)
+	if err != nil {
+		panic(fmt.Sprintf("mockentra: encoding claims: %v", err)) // only the caller's own maps are encoded
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc(b) + ".c2lnbmF0dXJl"
+}

@@ -1,27 +1,15 @@
 package provider
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-)
 
-// testJWT builds an unsigned token with these claims: the provider reads claims without
-// checking signatures (Graph does that).
-func testJWT(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	b, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding.EncodeToString
-	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc(b) + ".c2lnbmF0dXJl"
-}
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
+)
 
 func TestResolve_staticTokenClaims(t *testing.T) {
 	now := time.Now()
@@ -80,7 +68,7 @@ func TestResolve_staticTokenClaims(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tok := "opaque-token-0123456789"
 			if tt.claims != nil {
-				tok = testJWT(t, tt.claims)
+				tok = mockentra.ForeignToken(tt.claims)
 			}
 			cfg := tt.cfg
 			vars := map[string]string{}
@@ -135,7 +123,7 @@ func TestResolve_staticTokenClaims(t *testing.T) {
 func TestCheckStaticToken_expiredAndWrongAudience(t *testing.T) {
 	c, _ := lookupCloud("public")
 	now := time.Now()
-	tok := testJWT(t, map[string]any{"aud": "api://something-else", "exp": now.Add(-time.Hour).Unix()})
+	tok := mockentra.ForeignToken(map[string]any{"aud": "api://something-else", "exp": now.Add(-time.Hour).Unix()})
 	diags := checkStaticToken(tok, "access_token", c, now)
 	if n := diags.ErrorsCount(); n != 2 {
 		t.Fatalf("got %d errors, want 2: %v", n, diags)
