@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
@@ -80,6 +81,7 @@ func TestAccHROnboardingExample(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
+	checkCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0)) // import blocks with for_each
 	s, provider := acctest.Mock(t)
 	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
 		t.Fatal(err)
@@ -156,5 +158,24 @@ func TestAccHROnboardingExample(t *testing.T) {
 	destroyed = true
 	if err := acctest.CheckNoCertificationsLeft(s, hrUsers...)(nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkCLIVersion applies a terraform-plugin-testing version check (tfversion.SkipBelow, ...)
+// to the CLI of a test that drives it through terraform-exec: such a test has no TestCase,
+// so no TerraformVersionChecks, and this gives it the same checks and messages.
+func checkCLIVersion(t *testing.T, tf *tfexec.Terraform, check tfversion.TerraformVersionCheck) {
+	t.Helper()
+	v, _, err := tf.Version(context.Background(), true)
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var resp tfversion.CheckTerraformVersionResponse
+	check.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+	if resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	if resp.Skip != "" {
+		t.Skip(resp.Skip)
 	}
 }
