@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-exec/tfexec"
@@ -128,4 +130,23 @@ func PlanOutput(ctx context.Context, tf *tfexec.Terraform, r *tfexec.ReattachOpt
 	defer tf.SetStdout(nil)
 	changes, err = tf.Plan(ctx, r)
 	return changes, buf.String(), err
+}
+
+// CheckCLIVersion applies a terraform-plugin-testing version check (tfversion.SkipBelow, ...)
+// to the CLI of a test that drives it through terraform-exec: such a test has no TestCase,
+// so no TerraformVersionChecks, and this gives it the same checks and messages.
+func CheckCLIVersion(t *testing.T, tf *tfexec.Terraform, check tfversion.TerraformVersionCheck) {
+	t.Helper()
+	v, _, err := tf.Version(context.Background(), true)
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var resp tfversion.CheckTerraformVersionResponse
+	check.CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: v}, &resp)
+	if resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	if resp.Skip != "" {
+		t.Skip(resp.Skip)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
@@ -90,6 +91,7 @@ func TestAccHROnboardingExample(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
+	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0)) // import blocks with for_each
 	s, provider := acctest.Mock(t)
 	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
 		t.Fatal(err)
@@ -165,6 +167,7 @@ func TestAccHROnboardingExample_duplicateInGraph(t *testing.T) {
 	const key = user + "/" + certID
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
+	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0)) // import blocks with for_each
 	s, provider := acctest.Mock(t)
 	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
 		t.Fatal(err)

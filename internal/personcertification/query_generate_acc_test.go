@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
@@ -24,14 +24,8 @@ func TestAccAdoptExistingExample(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
+	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_14_0)) // terraform query
 	ctx := context.Background()
-	v, _, err := tf.Version(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("terraform query needs Terraform 1.14 or later; this is %s", v)
-	}
 	s, provider := acctest.Mock(t)
 	seed(t, s, mockgraph.MeUPN, 3, func(i int) map[string]any {
 		body := map[string]any{"displayName": fmt.Sprintf("Existing %d", i), "certificationId": fmt.Sprintf("EX-%d", i)}
