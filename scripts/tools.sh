@@ -13,6 +13,7 @@ TOFU_VERSION=1.12.6
 TFPLUGINDOCS_VERSION=0.25.0
 GOLANGCI_LINT_VERSION=2.15.0
 GORELEASER_VERSION=2.16.0
+ACTIONLINT_VERSION=1.7.9
 mkdir -p "$TOOLS"
 
 # One scratch directory for the builds, removed however the script ends.
@@ -114,6 +115,12 @@ install_goreleaser() {
   if [ -x "$TOOLS/goreleaser" ] && grep -q "v$GORELEASER_VERSION\$" <<<"$("$TOOLS/goreleaser" --version 2>/dev/null | sed -n 's/^GitVersion:[[:space:]]*//p')"; then return; fi
   echo "installing goreleaser v$GORELEASER_VERSION into .tools/ (go install; about 3 minutes on a cold cache)" >&2
   GOBIN="$TOOLS" go install "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"
+}
+
+install_actionlint() {
+  if [ -x "$TOOLS/actionlint" ] && grep -q "^v$ACTIONLINT_VERSION\$" <<<"$("$TOOLS/actionlint" -version 2>/dev/null | head -1)"; then return; fi
+  echo "installing actionlint v$ACTIONLINT_VERSION into .tools/ (go install)" >&2
+  GOBIN="$TOOLS" go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
 }
 
 for t in "$@"; do "install_$t"; done

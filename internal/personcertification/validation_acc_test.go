@@ -77,90 +77,30 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		{`source = { type = ["\u200d"] }`, `source.*blank`},
 		{`description = "` + strings.Repeat("日", 1001) + `"`, `description.*1001 characters.*1000`},
 	}
+	// bad is one catalogue entry: the configuration fails at validate or plan time with want.
+	bad := func(config, want string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: wrapped(want)}
+	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      provider + minimalConfig("me", "  "+tc.extra),
-			PlanOnly:    true,
-			ExpectError: wrapped(tc.want),
-		})
+		steps = append(steps, bad(provider+minimalConfig("me", "  "+tc.extra), tc.want))
 	}
 	steps = append(steps,
-		resource.TestStep{
-			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \" \"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`display_name.*blank`),
-		},
-		resource.TestStep{
-			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`"display_name" is required`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("users/adele@contoso.com", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`user_id.*is not a user`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("adele@contoso.com?$select=id", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`user_id.*is not a user`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("ME", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`user_id.*is not a user`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`user_id.*is not a user`),
-		},
-		resource.TestStep{
-			Config:      provider + "resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \"\u200b\u200c\"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`display_name.*blank`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"me\"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`Invalid import id.*<user_id>/<certification id>`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"me/a/b\"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`Invalid import id`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("me", "") + "import {\n  to = graph_person_certification.test\n  id = \"nobody/0fb4c1e3\"\n}\n",
-			PlanOnly:    true,
-			ExpectError: wrapped(`Invalid import id.*is not a user`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { endpoint = "ftp://graph.example" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`endpoint.*absolute http\(s\) URL`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { endpoint = "https://graph.example/?tenant=x" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`endpoint.*must not carry a query`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { max_retry_delay = "forever" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`max_retry_delay.*not a duration`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { max_retries = 99 }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`max_retries.*between 0 and 20`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { environment = "mars" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`environment.*value must be one of`),
-		},
+		bad(provider+"resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \" \"\n}\n", `display_name.*blank`),
+		bad(provider+"resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n}\n", `"display_name" is required`),
+		bad(provider+minimalConfig("users/adele@contoso.com", ""), `user_id.*is not a user`),
+		bad(provider+minimalConfig("adele@contoso.com?$select=id", ""), `user_id.*is not a user`),
+		bad(provider+minimalConfig("ME", ""), `user_id.*is not a user`),
+		bad(provider+minimalConfig("", ""), `user_id.*is not a user`),
+		bad(provider+"resource \"graph_person_certification\" \"test\" {\n  user_id = \"me\"\n  display_name = \"\u200b\u200c\"\n}\n", `display_name.*blank`),
+		bad(provider+minimalConfig("me", "")+"import {\n  to = graph_person_certification.test\n  id = \"me\"\n}\n", `Invalid import id.*<user_id>/<certification id>`),
+		bad(provider+minimalConfig("me", "")+"import {\n  to = graph_person_certification.test\n  id = \"me/a/b\"\n}\n", `Invalid import id`),
+		bad(provider+minimalConfig("me", "")+"import {\n  to = graph_person_certification.test\n  id = \"nobody/0fb4c1e3\"\n}\n", `Invalid import id.*is not a user`),
+		bad(`provider "graph" { endpoint = "ftp://graph.example" }`+minimalConfig("me", ""), `endpoint.*absolute http\(s\) URL`),
+		bad(`provider "graph" { endpoint = "https://graph.example/?tenant=x" }`+minimalConfig("me", ""), `endpoint.*must not carry a query`),
+		bad(`provider "graph" { max_retry_delay = "forever" }`+minimalConfig("me", ""), `max_retry_delay.*not a duration`),
+		bad(`provider "graph" { max_retries = 99 }`+minimalConfig("me", ""), `max_retries.*between 0 and 20`),
+		bad(`provider "graph" { environment = "mars" }`+minimalConfig("me", ""), `environment.*value must be one of`),
 		resource.TestStep{
 			// A conflicting provider configuration: the client id given twice, differently.
 			Config: fmt.Sprintf(`provider "graph" {
@@ -173,37 +113,18 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: wrapped(`Conflicting client_id`),
 		},
-		resource.TestStep{
-			Config:      `provider "graph" { access_token = "" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`access_token.*length`),
-		},
-		resource.TestStep{
-			Config:      provider + minimalConfig("not a user", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`user_id.*use "me", a user's object id`),
-		},
-		resource.TestStep{
-			Config:      `provider "graph" { endpoint = "graph.microsoft.com" }` + minimalConfig("me", ""),
-			PlanOnly:    true,
-			ExpectError: wrapped(`endpoint.*absolute http\(s\) URL`),
-		},
+		bad(`provider "graph" { access_token = "" }`+minimalConfig("me", ""), `access_token.*length`),
+		bad(provider+minimalConfig("not a user", ""), `user_id.*use "me", a user's object id`),
+		bad(`provider "graph" { endpoint = "graph.microsoft.com" }`+minimalConfig("me", ""), `endpoint.*absolute http\(s\) URL`),
 	)
 	// Path segments: every value the provider puts into a URL path is a plain id, a
 	// userPrincipalName or "me"; reserved ($...), dot and encoded segments never leave.
 	for _, user := range []string{"$batch", "..", ".", "a%2Fb@contoso.com", "%2e%2e", "adele@contoso.com/..",
 		"adele..vance@contoso.com", ".adele@contoso.com", "$metadata@contoso.com", "adele@contoso.com%2F..%2F.."} {
-		steps = append(steps, resource.TestStep{
-			Config: provider + minimalConfig(user, ""), PlanOnly: true,
-			ExpectError: wrapped(`user_id.*is not a user.*GUID`),
-		})
+		steps = append(steps, bad(provider+minimalConfig(user, ""), `user_id.*is not a user.*GUID`))
 	}
 	for _, id := range []string{"me/$count", "me/$metadata", "me/..", "me/%2e%2e", "me/a%2Fb", "%2e%2e/0fb4c1e3", "me/.hidden"} {
-		steps = append(steps, resource.TestStep{
-			Config:      provider + minimalConfig("me", "") + fmt.Sprintf("import {\n  to = graph_person_certification.test\n  id = %q\n}\n", id),
-			PlanOnly:    true,
-			ExpectError: wrapped(`Invalid import id.*(not a certification id|not a user)`),
-		})
+		steps = append(steps, bad(provider+minimalConfig("me", "")+fmt.Sprintf("import {\n  to = graph_person_certification.test\n  id = %q\n}\n", id), `Invalid import id.*(not a certification id|not a user)`))
 	}
 	for _, ds := range []struct{ user, id, want string }{
 		{"me", "$count", `id.*not a certification id`},
@@ -211,17 +132,9 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		{"me", "a/b", `id.*not a certification id`},
 		{"..", "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f", `user_id.*is not a user`},
 	} {
-		steps = append(steps, resource.TestStep{
-			Config:      provider + fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = %q\n  id = %q\n}\n", ds.user, ds.id),
-			PlanOnly:    true,
-			ExpectError: wrapped(ds.want),
-		})
+		steps = append(steps, bad(provider+fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = %q\n  id = %q\n}\n", ds.user, ds.id), ds.want))
 	}
-	steps = append(steps, resource.TestStep{
-		Config:      provider + "data \"graph_person_certifications\" \"x\" {\n  user_id = \"$batch\"\n}\n",
-		PlanOnly:    true,
-		ExpectError: wrapped(`user_id.*is not a user`),
-	})
+	steps = append(steps, bad(provider+"data \"graph_person_certifications\" \"x\" {\n  user_id = \"$batch\"\n}\n", `user_id.*is not a user`))
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("validation errors sent %d request(s) to the server, want 0", n)
