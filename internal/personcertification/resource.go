@@ -122,6 +122,9 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		return
 	}
 
+	// Every answer of Read carries an identity, a removal included (the framework requires
+	// one); a state from before identities, or from a CLI that keeps none, gets it here.
+	setIdentity(resp.Identity, state.UserID, state.ID)
 	user, id := state.UserID.ValueString(), state.ID.ValueString()
 	// Coalesced with the other reads of this user (graph.Client.ReadCertification); an id
 	// missing from the list is asked for by GET, so a 404 still means what it did.
@@ -156,7 +159,6 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		keepSame(&prior, &state.Values)
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	}
-	setIdentity(resp.Identity, state.UserID, state.ID) // a state from before identities gets one
 	// Seen once: from now on a 404 means deleted.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
 }
