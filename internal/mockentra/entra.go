@@ -124,7 +124,7 @@ func (s *Server) AddApp(a App) {
 		a.TenantID = TenantID
 	}
 	if a.ObjectID == "" {
-		a.ObjectID = newGUID()
+		a.ObjectID = NewGUID()
 	}
 	if a.DisplayName == "" {
 		a.DisplayName = "app " + a.ClientID
@@ -138,7 +138,7 @@ func (s *Server) AddManagedIdentity(m ManagedIdentity) {
 	defer s.mu.Unlock()
 	e := s.entraLocked()
 	if m.ObjectID == "" {
-		m.ObjectID = newGUID()
+		m.ObjectID = NewGUID()
 	}
 	e.identities[strings.ToLower(m.ClientID)] = &m
 }
@@ -216,7 +216,7 @@ func (s *Server) IssueUserToken(u UserToken) string {
 		"acr": "1", "amr": []string{"pwd", "mfa"}, "app_displayname": "Microsoft Azure CLI",
 		"appid": appID, "appidacr": "0", "idtyp": "user", "name": "Adele Vance",
 		"oid": SignedInUserID, "sub": SignedInUserID, "tid": TenantID, "scp": strings.Join(scopes, " "),
-		"unique_name": SignedInUserUPN, "upn": SignedInUserUPN, "uti": newGUID(), "ver": "1.0",
+		"unique_name": SignedInUserUPN, "upn": SignedInUserUPN, "uti": NewGUID(), "ver": "1.0",
 	}
 	tok := s.sign(claims)
 	s.record(Issued{Method: "user", ClientID: appID, Audience: aud, Token: tok})
@@ -227,7 +227,7 @@ func (s *Server) IssueUserToken(u UserToken) string {
 // permissions, as a client-credentials grant would.
 func (s *Server) IssueAppToken(clientID, audience string, roles []string) string {
 	aud := cmp.Or(audience, DefaultGraphAudience)
-	tok := s.appToken(clientID, newGUID(), "app "+clientID, aud, "1", roles)
+	tok := s.appToken(clientID, NewGUID(), "app "+clientID, aud, "1", roles)
 	s.record(Issued{Method: "app", ClientID: clientID, Audience: aud, Token: tok})
 	return tok
 }
@@ -238,7 +238,7 @@ func (s *Server) IssueIDToken(issuer, subject, audience string) string {
 	now := time.Now()
 	return s.sign(map[string]any{
 		"iss": issuer, "sub": subject, "aud": cmp.Or(audience, TokenExchangeAudience),
-		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix(), "jti": newGUID(),
+		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix(), "jti": NewGUID(),
 	})
 }
 
@@ -267,7 +267,7 @@ func (s *Server) appToken(clientID, objectID, name, aud, appidacr string, roles 
 		"aud": aud, "iss": "https://sts.windows.net/" + TenantID + "/",
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(tokenLifetime).Unix(),
 		"app_displayname": name, "appid": clientID, "appidacr": appidacr, "idtyp": "app",
-		"oid": objectID, "sub": objectID, "tid": TenantID, "uti": newGUID(), "ver": "1.0",
+		"oid": objectID, "sub": objectID, "tid": TenantID, "uti": NewGUID(), "ver": "1.0",
 	}
 	if len(roles) > 0 {
 		claims["roles"] = roles
@@ -399,13 +399,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, tenant strin
 		return
 	}
 	clientID := form.Get("client_id")
-	s.mu.Lock()
-	app, found := s.entraLocked().apps[strings.ToLower(clientID)]
-	var a App
-	if found {
-		a = *app
-	}
-	s.mu.Unlock()
+	a, found := lookup(s, func(e *entraState) map[string]*App { return e.apps }, clientID)
 	if !found || !strings.EqualFold(a.TenantID, tid) {
 		writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
 			fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", clientID, tenant))
@@ -598,13 +592,7 @@ func (s *Server) serveManagedIdentity(w http.ResponseWriter, r *http.Request, ap
 		return
 	}
 	clientID := q.Get("client_id")
-	s.mu.Lock()
-	mi, ok := s.entraLocked().identities[strings.ToLower(clientID)]
-	var m ManagedIdentity
-	if ok {
-		m = *mi
-	}
-	s.mu.Unlock()
+	m, ok := lookup(s, func(e *entraState) map[string]*ManagedIdentity { return e.identities }, clientID)
 	if !ok {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request", "error_description": "Identity not found"})
 		return
@@ -674,7 +662,7 @@ func bearerIs(r *http.Request, want string) bool {
 
 // writeOAuthError is Entra ID's error body.
 func writeOAuthError(w http.ResponseWriter, status int, code string, aadsts int, msg string) {
-	trace, corr := newGUID(), newGUID()
+	trace, corr := NewGUID(), NewGUID()
 	ts := time.Now().UTC().Format("2006-01-02 15:04:05Z")
 	desc := msg
 	if !strings.HasPrefix(desc, "AADSTS") {
@@ -814,8 +802,20 @@ func (s *Server) Requirement() (on bool, audience string) {
 // Audiences reads an aud claim, a string or a list of them.
 func Audiences(v any) []string { return audiences(v) }
 
-// newGUID returns a random version-4 GUID in lower case.
-func newGUID() string {
+// lookup copies the registered app or identity with this client id (any letter case).
+func lookup[T any](s *Server, registry func(*entraState) map[string]*T, clientID string) (T, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out T
+	p, ok := registry(s.entraLocked())[strings.ToLower(clientID)]
+	if ok {
+		out = *p
+	}
+	return out, ok
+}
+
+// NewGUID returns a random version-4 GUID in lower case.
+func NewGUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	b[6] = b[6]&0x0f | 0x40

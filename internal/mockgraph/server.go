@@ -13,7 +13,6 @@ package mockgraph
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -235,10 +234,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	rec := &statusRecorder{ResponseWriter: w}
-	rec.Header().Set("request-id", newGUID())
+	rec.Header().Set("request-id", mockentra.NewGUID())
 	cid := r.Header.Get("client-request-id")
 	if cid == "" {
-		cid = newGUID()
+		cid = mockentra.NewGUID()
 	}
 	rec.Header().Set("client-request-id", cid)
 
@@ -465,13 +464,4 @@ func (s *Server) handleDelete(w http.ResponseWriter, rt route) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// newGUID returns a random version-4 GUID in lower case.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/mockentra"
 )
 
 type userState struct {
@@ -29,7 +31,7 @@ func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u.ID == "" {
-		u.ID = newGUID()
+		u.ID = mockentra.NewGUID()
 	}
 	key := strings.ToLower(u.ID)
 	if old, ok := s.users[key]; ok {
@@ -170,7 +172,7 @@ func (s *Server) create(ref userRef, changes map[string]any) (map[string]any, *a
 	s.seq++
 	t := s.now()
 	c := &certification{
-		id: newGUID(), seq: s.seq, created: t, modified: t,
+		id: mockentra.NewGUID(), seq: s.seq, created: t, modified: t,
 		createdBy: s.callerIdentity(), modifiedBy: s.callerIdentity(),
 		audiences: audienceOrganization, props: map[string]any{},
 	}
