@@ -21,12 +21,27 @@ type ListDataSource struct {
 // NewListDataSource is the provider's factory for the list data source.
 func NewListDataSource() datasource.DataSource { return &ListDataSource{} }
 
-type listModel struct {
+// listFilters is the configuration the list data source and the list resource share:
+// whose certifications, and the exact-match filters.
+type listFilters struct {
 	UserID           types.String `tfsdk:"user_id"`
 	DisplayName      types.String `tfsdk:"display_name"`
 	CertificationID  types.String `tfsdk:"certification_id"`
 	IssuingAuthority types.String `tfsdk:"issuing_authority"`
-	Certifications   types.List   `tfsdk:"certifications"`
+}
+
+// graphFilter is the filters as the Graph client takes them.
+func (f listFilters) graphFilter() graph.ListFilter {
+	return graph.ListFilter{
+		DisplayName:      f.DisplayName.ValueString(),
+		CertificationID:  f.CertificationID.ValueString(),
+		IssuingAuthority: f.IssuingAuthority.ValueString(),
+	}
+}
+
+type listModel struct {
+	listFilters
+	Certifications types.List `tfsdk:"certifications"`
 }
 
 type listItem struct {
@@ -81,11 +96,7 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 	user := m.UserID.ValueString()
-	certs, err := d.client.ListCertifications(ctx, user, graph.ListFilter{
-		DisplayName:      m.DisplayName.ValueString(),
-		CertificationID:  m.CertificationID.ValueString(),
-		IssuingAuthority: m.IssuingAuthority.ValueString(),
-	})
+	certs, err := d.client.ListCertifications(ctx, user, m.graphFilter())
 	if err != nil {
 		resp.Diagnostics.Append(errorDiag("listing", user, err))
 		return

@@ -30,13 +30,6 @@ type ListResource struct {
 // NewListResource is the provider's factory for the list resource.
 func NewListResource() list.ListResource { return &ListResource{} }
 
-type listResourceModel struct {
-	UserID           types.String `tfsdk:"user_id"`
-	DisplayName      types.String `tfsdk:"display_name"`
-	CertificationID  types.String `tfsdk:"certification_id"`
-	IssuingAuthority types.String `tfsdk:"issuing_authority"`
-}
-
 func (l *ListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_person_certification"
 }
@@ -73,7 +66,7 @@ func (l *ListResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg listResourceModel
+	var cfg listFilters
 	if d := req.Config.Get(ctx, &cfg); d.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(d)
 		return
@@ -88,11 +81,7 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 		defer cancel()
-		certs, err := l.client.ListCertificationsUpTo(ctx, user, graph.ListFilter{
-			DisplayName:      cfg.DisplayName.ValueString(),
-			CertificationID:  cfg.CertificationID.ValueString(),
-			IssuingAuthority: cfg.IssuingAuthority.ValueString(),
-		}, int(req.Limit))
+		certs, err := l.client.ListCertificationsUpTo(ctx, user, cfg.graphFilter(), int(req.Limit))
 		if err != nil {
 			var failed list.ListResult
 			failed.Diagnostics.Append(errorDiag("listing", user, err))
