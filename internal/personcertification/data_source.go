@@ -72,9 +72,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	}
 	resp.Diagnostics.Append(flatten(ctx, got, &m.Values)...)
 	if m.ID.IsNull() {
-		resp.Diagnostics.AddError("Error reading person certification",
-			fmt.Sprintf("Graph answered for certification %q of user %q with an object that has no id. "+
-				"Check the endpoint (it must be Microsoft Graph or a faithful proxy of it) and try again.", id, user))
+		resp.Diagnostics.Append(errNoID(user, id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

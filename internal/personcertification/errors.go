@@ -61,3 +61,11 @@ func nextStep(action, userID string, status int) string {
 	}
 	return ""
 }
+
+// errNoID is the error for a Graph answer that names no id: such an object cannot be
+// tracked, so nothing is written to state.
+func errNoID(user, id string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Error reading person certification",
+		fmt.Sprintf("Graph answered for certification %q of user %q with an object that has no id, so it cannot be tracked. "+
+			"Check the endpoint (it must be Microsoft Graph or a faithful proxy of it) and try again.", id, user))
+}

@@ -78,10 +78,19 @@ func requireExactly(t *testing.T, s *mockgraph.Server, csv string, keep map[stri
 	return got
 }
 
-// copyHRExample puts the example's configuration and CSV into dir, pointed at the mock.
-func copyHRExample(t *testing.T, dir, provider string) {
+// copyHRExample puts the example's configuration and CSV into dir, pointed at the mock,
+// runs terraform init there, and returns the CSV.
+func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption, dir, provider string) []byte {
 	t.Helper()
 	acctest.CopyExample(t, dir, hrExample, provider, "main.tf", "certifications.csv")
+	csv, err := os.ReadFile(filepath.Join(dir, "certifications.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Init(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return csv
 }
 
 // The HR example on the real CLI: the first apply against a pre-seeded mock adopts what
@@ -100,14 +109,9 @@ func TestAccHROnboardingExample(t *testing.T) {
 	if err != nil || len(seeded) == 0 {
 		t.Fatalf("the seed created nothing to adopt (%v)", err)
 	}
-	copyHRExample(t, dir, provider)
-	csv, _ := os.ReadFile(filepath.Join(dir, "certifications.csv"))
-
 	ctx := context.Background()
 	r := tfexec.Reattach(reattach)
-	if err := tf.Init(ctx, r); err != nil {
-		t.Fatal(err)
-	}
+	csv := copyHRExample(t, tf, r, dir, provider)
 	destroyed := false
 	t.Cleanup(func() {
 		if !destroyed {
@@ -190,14 +194,9 @@ func TestAccHROnboardingExample_duplicateInGraph(t *testing.T) {
 		t.Fatalf("the seed holds no older %s for %s (oldest %q, twin %q)", certID, user, oldestID, twinID)
 	}
 	twinBefore, _ := s.Certification(user, twinID)
-	copyHRExample(t, dir, provider)
-	csv, _ := os.ReadFile(filepath.Join(dir, "certifications.csv"))
-
 	ctx := context.Background()
 	r := tfexec.Reattach(reattach)
-	if err := tf.Init(ctx, r); err != nil {
-		t.Fatal(err)
-	}
+	csv := copyHRExample(t, tf, r, dir, provider)
 	t.Cleanup(func() { _ = tf.Destroy(ctx, r) })
 
 	var out bytes.Buffer

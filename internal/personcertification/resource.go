@@ -147,9 +147,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	prior := state.Values
 	resp.Diagnostics.Append(flatten(ctx, got, &state.Values)...)
 	if state.ID.IsNull() {
-		resp.Diagnostics.AddError("Error reading person certification",
-			fmt.Sprintf("Graph answered for certification %q of user %q with an object that has no id, so it cannot be tracked. "+
-				"Check the endpoint (it must be Microsoft Graph or a faithful proxy of it) and try again.", id, user))
+		resp.Diagnostics.Append(errNoID(user, id))
 		return
 	}
 	if !sameValues(&prior, &state.Values) {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
 // Bad input fails at validate or plan time, names the attribute, says what is allowed,
@@ -136,13 +137,20 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 	}
 	steps = append(steps, bad(provider+"data \"graph_person_certifications\" \"x\" {\n  user_id = \"$batch\"\n}\n", `user_id.*is not a user`))
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
-	if n := len(s.Requests()); n != 0 {
-		t.Fatalf("validation errors sent %d request(s) to the server, want 0", n)
+	catalogueSentNothing(t, s, len(steps), 80, "bad inputs")
+}
+
+// catalogueSentNothing checks a bad-input catalogue after its run: the server saw no
+// request, and the catalogue holds at least min cases.
+func catalogueSentNothing(t *testing.T, s *mockgraph.Server, n, min int, what string) {
+	t.Helper()
+	if sent := len(s.Requests()); sent != 0 {
+		t.Fatalf("%s sent %d request(s) to the server, want 0", what, sent)
 	}
-	if len(steps) < 80 {
-		t.Fatalf("the catalogue holds %d bad inputs, want at least 80", len(steps))
+	if n < min {
+		t.Fatalf("the catalogue holds %d %s, want at least %d", n, what, min)
 	}
-	t.Logf("%d bad inputs rejected at validate or plan time with no request to Graph", len(steps))
+	t.Logf("%d %s rejected at validate or plan time with no request to Graph", n, what)
 }
 
 func TestAccPersonCertification_importIDErrors(t *testing.T) {

@@ -127,13 +127,7 @@ func TestAccProvider_planTimeValidationCatalogue(t *testing.T) {
 		},
 		Steps: steps,
 	})
-	if n := len(s.Requests()); n != 0 {
-		t.Fatalf("bad provider settings sent %d request(s) to the server, want 0", n)
-	}
-	if len(steps) < 12 {
-		t.Fatalf("the catalogue holds %d bad provider settings, want at least 12", len(steps))
-	}
-	t.Logf("%d bad provider settings rejected at validate or plan time with no request to Graph", len(steps))
+	catalogueSentNothing(t, s, len(steps), 12, "bad provider settings")
 }
 
 // The CLI's own text for bad provider settings, read through terraform-exec because
