@@ -16,21 +16,11 @@ go build -o "$TOOLS/terraform-provider-graph" .
 go build -o "$TOOLS/mockgraph" ./internal/cmd/mockgraph
 
 WORK=$(mktemp -d)
-MOCK_PID=""
-cleanup() {
-  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+. scripts/mock.sh
 TOKEN="demo-token-$RANDOM$RANDOM"
 SEED=()
 [ "$SCENARIO" = hr ] && SEED=(-seed examples/hr-onboarding/mock-seed.json)
-"$TOOLS/mockgraph" -listen 127.0.0.1:0 -url-file "$WORK/url" -token "$TOKEN" -quiet "${SEED[@]}" >"$WORK/mock.log" 2>&1 &
-MOCK_PID=$!
-for _ in $(seq 1 100); do [ -s "$WORK/url" ] && break; sleep 0.1; done
-[ -s "$WORK/url" ] || { cat "$WORK/mock.log" >&2; echo "the Graph mock did not start" >&2; exit 1; }
-URL=$(cat "$WORK/url")
+start_mock "$TOOLS/mockgraph" "$TOKEN" "${SEED[@]}"
 echo "==> Graph mock listening on $URL"
 
 cat >"$WORK/terraformrc" <<RC

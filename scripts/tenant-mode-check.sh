@@ -10,20 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="$PWD/.tools"
 WORK=$(mktemp -d)
-MOCK_PID=""
-cleanup() {
-  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+. scripts/mock.sh
 go build -o "$WORK/mockgraph" ./internal/cmd/mockgraph
 TOKEN="tenant-mode-$RANDOM$RANDOM"
-"$WORK/mockgraph" -listen 127.0.0.1:0 -url-file "$WORK/url" -token "$TOKEN" -quiet >"$WORK/mock.log" 2>&1 &
-MOCK_PID=$!
-for _ in $(seq 1 100); do [ -s "$WORK/url" ] && break; sleep 0.1; done
-[ -s "$WORK/url" ] || { cat "$WORK/mock.log" >&2; echo "the Graph mock did not start" >&2; exit 1; }
-URL=$(cat "$WORK/url")
+start_mock "$WORK/mockgraph" "$TOKEN"
 export GRAPH_ENDPOINT="$URL" GRAPH_ACCESS_TOKEN="$TOKEN" GRAPH_ACC_REAL_TENANT=1 TF_ACC=1
 export TF_ACC_TERRAFORM_PATH="$TOOLS/terraform"
 
