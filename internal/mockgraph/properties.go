@@ -2,7 +2,8 @@ package mockgraph
 
 // The personCertification properties the fake knows, one table for validation, storage
 // and rendering: what Graph's beta personCertification type declares (itemFacet's
-// properties included), as the SDK's model does (TestPropertiesMatchTheSDKModel).
+// properties included), as the SDK's model does (TestMockPropertiesMatchTheSDKModel in
+// internal/graph, whose tests build the SDK anyway; the mock's own tests stay without it).
 // https://learn.microsoft.com/graph/api/resources/personcertification?view=graph-rest-beta
 
 // propKind says how a property is validated, kept and rendered.
@@ -70,4 +71,13 @@ func (k propKind) stored() bool {
 func filterable(name string) bool {
 	k := kindOf(name)
 	return k == propString || k == propAudiences
+}
+
+// PropertyNames lists the personCertification properties the fake knows.
+func PropertyNames() []string {
+	var names []string
+	for _, p := range properties() {
+		names = append(names, p.name)
+	}
+	return names
 }
