@@ -257,51 +257,41 @@ func TestAccCredentials_oidcTokenFile(t *testing.T) {
 }
 
 // GitHub Actions sets ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN.
-func TestAccCredentials_gitHubActionsEnv(t *testing.T) {
-	e := acctest.MockEntra(t)
-	id := federatedApp(t, e, githubIssuer, githubSub)
-	requestToken := "ghs_" + acctest.RandomHex(t, 16)
-	e.Server.SetGitHubOIDC(requestToken, githubIssuer, githubSub)
-	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", e.Server.URL+mockentra.GitHubOIDCPath+"?api-version=2.0")
-	e.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
-	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"),
-		resource.TestStep{Config: e.ProviderBlock() + certification(mockgraph.OtherID, "Signed in with federated"), Check: issuedVia(e, "oidc_github")})
-}
+func TestAccCredentials_gitHubActionsEnv(t *testing.T) { gitHubActionsSignIn(t, true) }
 
-func TestAccCredentials_gitHubActions(t *testing.T) {
+func TestAccCredentials_gitHubActions(t *testing.T) { gitHubActionsSignIn(t, false) }
+
+// Azure Pipelines: SYSTEM_OIDCREQUESTURI and SYSTEM_ACCESSTOKEN, with the service connection.
+func TestAccCredentials_azureDevOpsEnv(t *testing.T) { azureDevOpsSignIn(t, true) }
+
+func TestAccCredentials_azureDevOps(t *testing.T) { azureDevOpsSignIn(t, false) }
+
+// gitHubActionsSignIn signs in through the GitHub Actions id-token service, configured by
+// the runner's variables (fromEnv) or by the provider block.
+func gitHubActionsSignIn(t *testing.T, fromEnv bool) {
 	e := acctest.MockEntra(t)
 	id := federatedApp(t, e, githubIssuer, githubSub)
 	requestToken := "ghs_" + acctest.RandomHex(t, 16)
 	e.Server.SetGitHubOIDC(requestToken, githubIssuer, githubSub)
+	requestURL := e.Server.URL + mockentra.GitHubOIDCPath + "?api-version=2.0"
 	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
-		hcl("oidc_request_url", e.Server.URL+mockentra.GitHubOIDCPath+"?api-version=2.0"), hcl("oidc_request_token", requestToken))
+		hcl("oidc_request_url", requestURL), hcl("oidc_request_token", requestToken))
+	if fromEnv {
+		e.Setenv("ARM_USE_OIDC", "true")
+		e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
+		e.Setenv("ARM_CLIENT_ID", id)
+		e.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", requestURL)
+		e.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+		block = e.ProviderBlock()
+	}
 	step := signInStep(e, block, mockgraph.OtherID, "federated")
 	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_github"))
 	signInTest(t, e, step)
 }
 
-// Azure Pipelines: SYSTEM_OIDCREQUESTURI and SYSTEM_ACCESSTOKEN, with the service connection.
-func TestAccCredentials_azureDevOpsEnv(t *testing.T) {
-	e := acctest.MockEntra(t)
-	id := federatedApp(t, e, adoIssuer, adoSub)
-	systemToken := "ado-" + acctest.RandomHex(t, 16)
-	conn := acctest.RandomGUID(t)
-	e.Server.SetAzureDevOpsOIDC(systemToken, conn, adoIssuer, adoSub)
-	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("SYSTEM_OIDCREQUESTURI", e.Server.URL+mockentra.AzureDevOpsOIDCPath)
-	e.Setenv("SYSTEM_ACCESSTOKEN", systemToken)
-	e.Setenv("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", conn)
-	step := signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated")
-	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_azure_devops"))
-	signInTest(t, e, step)
-}
-
-func TestAccCredentials_azureDevOps(t *testing.T) {
+// azureDevOpsSignIn signs in through the Azure DevOps OIDC service with a service
+// connection, configured by the pipeline's variables (fromEnv) or by the provider block.
+func azureDevOpsSignIn(t *testing.T, fromEnv bool) {
 	e := acctest.MockEntra(t)
 	id := federatedApp(t, e, adoIssuer, adoSub)
 	systemToken := "ado-" + acctest.RandomHex(t, 16)
@@ -310,6 +300,15 @@ func TestAccCredentials_azureDevOps(t *testing.T) {
 	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
 		hcl("oidc_request_url", e.Server.URL+mockentra.AzureDevOpsOIDCPath), hcl("oidc_request_token", systemToken),
 		hcl("oidc_azure_service_connection_id", conn))
+	if fromEnv {
+		e.Setenv("ARM_USE_OIDC", "true")
+		e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
+		e.Setenv("ARM_CLIENT_ID", id)
+		e.Setenv("SYSTEM_OIDCREQUESTURI", e.Server.URL+mockentra.AzureDevOpsOIDCPath)
+		e.Setenv("SYSTEM_ACCESSTOKEN", systemToken)
+		e.Setenv("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", conn)
+		block = e.ProviderBlock()
+	}
 	step := signInStep(e, block, mockgraph.OtherID, "federated")
 	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_azure_devops"))
 	signInTest(t, e, step)
