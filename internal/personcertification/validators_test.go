@@ -284,16 +284,10 @@ func TestStringValidators(t *testing.T) {
 			req := validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: tt.value}
 			var resp validator.StringResponse
 			tt.v.ValidateString(context.Background(), req, &resp)
-			if !tt.wantError {
-				if len(resp.Diagnostics) != 0 {
-					t.Fatalf("unexpected diagnostics: %v", resp.Diagnostics)
-				}
+			d := oneErrorOrNone(t, resp.Diagnostics, tt.wantError)
+			if d == nil {
 				return
 			}
-			if n := resp.Diagnostics.ErrorsCount(); n != 1 {
-				t.Fatalf("got %d errors, want 1: %v", n, resp.Diagnostics)
-			}
-			d := resp.Diagnostics.Errors()[0]
 			if !strings.Contains(d.Summary(), tt.attr) {
 				t.Errorf("summary %q does not name %s", d.Summary(), tt.attr)
 			}
@@ -373,16 +367,10 @@ func TestDatesInOrder(t *testing.T) {
 			req := resource.ValidateConfigRequest{Config: configWith(t, values)}
 			var resp resource.ValidateConfigResponse
 			datesInOrder{}.ValidateResource(context.Background(), req, &resp)
-			if tt.wantError == "" {
-				if len(resp.Diagnostics) != 0 {
-					t.Fatalf("unexpected diagnostics: %v", resp.Diagnostics)
-				}
+			d := oneErrorOrNone(t, resp.Diagnostics, tt.wantError != "")
+			if d == nil {
 				return
 			}
-			if n := resp.Diagnostics.ErrorsCount(); n != 1 {
-				t.Fatalf("got %d errors, want 1: %v", n, resp.Diagnostics)
-			}
-			d := resp.Diagnostics.Errors()[0]
 			wp, ok := d.(diag.DiagnosticWithPath)
 			if !ok || !wp.Path().Equal(path.Root("end_date")) {
 				t.Errorf("error is not attached to end_date: %#v", d)
@@ -491,4 +479,20 @@ func TestCheckDouble(t *testing.T) {
 	if err := CheckDouble(new(big.Float).SetInf(false)); err == nil || !strings.Contains(err.Error(), "infinite") {
 		t.Errorf("CheckDouble(+Inf) = %v, want an error naming infinity", err)
 	}
+}
+
+// oneErrorOrNone checks diags: exactly one error when wantError (returned), else none at
+// all (nil returned).
+func oneErrorOrNone(t *testing.T, diags diag.Diagnostics, wantError bool) diag.Diagnostic {
+	t.Helper()
+	if !wantError {
+		if len(diags) != 0 {
+			t.Fatalf("unexpected diagnostics: %v", diags)
+		}
+		return nil
+	}
+	if n := diags.ErrorsCount(); n != 1 {
+		t.Fatalf("got %d errors, want 1: %v", n, diags)
+	}
+	return diags.Errors()[0]
 }
