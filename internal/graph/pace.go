@@ -184,10 +184,9 @@ func (p *pacer) throttled(retryAfter string) {
 func (p *pacer) throttledLocked(retryAfter string) {
 	now := p.now()
 	if !p.until.After(now) { // a new episode: the gate was open
-		switch {
-		case p.limit == 0:
+		if p.limit == 0 {
 			p.limit = float64(max(min(p.inflight, maxPaceLimit)/2, 1))
-		default:
+		} else {
 			p.limit = max(p.limit/2, 1)
 		}
 	}

@@ -45,12 +45,12 @@ func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
 // claims of a valid token this server issued for the Graph audience, or a 401; with it
 // off, (nil, nil). A $batch checks only this; its sub-requests get the whole check.
 func (s *Server) issuedClaims(r *http.Request) (map[string]any, *apiError) {
-	on, aud := s.Server.Requirement()
+	on, aud := s.Requirement()
 	if !on {
 		return nil, nil
 	}
 	_, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	claims, err := s.Server.Verify(strings.TrimSpace(tok))
+	claims, err := s.Verify(strings.TrimSpace(tok))
 	if err != nil {
 		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken", message: "Access token validation failure: " + err.Error() + "."}
 	}

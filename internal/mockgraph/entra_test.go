@@ -73,7 +73,7 @@ func TestToken_clientSecret(t *testing.T) {
 		c["idtyp"] != "app" || c["oid"] == "" || strings.Join(mockentra.Audiences(c["roles"]), " ") != "User.ReadWrite.All" {
 		t.Errorf("token response %s, claims %v", ok.body, c)
 	}
-	if _, err := s.Server.Verify(str(t, m, "access_token")); err != nil {
+	if _, err := s.Verify(str(t, m, "access_token")); err != nil {
 		t.Errorf("the issued token does not verify: %v", err)
 	}
 	oauthError(t, form(t, s, mockentra.TenantID, url.Values{"grant_type": {"client_credentials"}, "client_id": {appID}, "client_secret": {"wrong"}, "scope": {scope}}),

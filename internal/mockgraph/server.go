@@ -312,7 +312,7 @@ func (s *Server) checkAuth(r *http.Request) *apiError {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError, entry *Request) {
-	if s.Server.Serve(w, r, body) { // token endpoints, discovery, managed identity, CI OIDC (internal/mockentra)
+	if s.Serve(w, r, body) { // token endpoints, discovery, managed identity, CI OIDC (internal/mockentra)
 		return
 	}
 	s.mu.Lock()

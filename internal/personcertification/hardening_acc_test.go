@@ -57,7 +57,7 @@ func TestAccPersonCertification_fractionalScoreNeedsNoReRead(t *testing.T) {
 						"user_has_verified_accuracy": knownvalue.Bool(true),
 					})),
 				},
-				Check: captureAttr(&id, "id"),
+				Check: captureID(&id),
 			},
 			{
 				PreConfig: s.ResetRequests,
@@ -140,7 +140,7 @@ func TestAccPersonCertification_audiencesDefaultAndDrift(t *testing.T) {
 			{
 				Config:            cfg,
 				ConfigStateChecks: []statecheck.StateCheck{expect("allowed_audiences", organizationOnly)},
-				Check: resource.ComposeTestCheckFunc(captureAttr(&id, "id"),
+				Check: resource.ComposeTestCheckFunc(captureID(&id),
 					serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"})),
 			},
 			{
@@ -203,7 +203,7 @@ func TestAccPersonCertification_userIDFormsOfOneUser(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
 		Steps: []resource.TestStep{
-			{Config: provider + minimalConfig(mockgraph.OtherUPN, ""), Check: captureAttr(&id, "id")},
+			{Config: provider + minimalConfig(mockgraph.OtherUPN, ""), Check: captureID(&id)},
 			inPlace(strings.ToUpper(mockgraph.OtherUPN[:1]) + mockgraph.OtherUPN[1:6] + strings.ToUpper(mockgraph.OtherUPN[6:])),
 			inPlace(strings.ToUpper(mockgraph.OtherID)),
 			inPlace(mockgraph.OtherUPN),

@@ -47,7 +47,7 @@ func TestAccPersonCertification_identity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: provider + minimalConfig("me", `  description = "one"`),
-				Check:  captureAttr(&id, "id"),
+				Check:  captureID(&id),
 			},
 			{
 				Config:            provider + minimalConfig("me", `  description = "one"`),

@@ -241,12 +241,12 @@ func (c *stateCodec) decode(ctx context.Context, raw tftypes.Value, m *resourceM
 		return v, err == nil
 	}
 	var out resourceModel
-	user, ok := value("user_id")
-	if out.UserID, ok = user.(types.String); !ok {
-		return false
-	}
-	to, ok := value("timeouts")
-	if out.Timeouts, ok = to.(timeouts.Value); !ok {
+	user, _ := value("user_id") // nil when it failed, which the assertion refuses
+	to, _ := value("timeouts")
+	var okUser, okTimeouts bool
+	out.UserID, okUser = user.(types.String)
+	out.Timeouts, okTimeouts = to.(timeouts.Value)
+	if !okUser || !okTimeouts {
 		return false
 	}
 	for _, f := range valueFields {

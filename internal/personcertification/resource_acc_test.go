@@ -301,13 +301,13 @@ func lastPatchSends(s *mockgraph.Server, key, raw string) resource.TestCheckFunc
 	}
 }
 
-// captureAttr keeps an attribute's value for a later step's PreConfig (an out-of-band
-// change needs the id); comparing values across steps is statecheck.CompareValue's job.
-func captureAttr(dst *string, name string) resource.TestCheckFunc {
+// captureID keeps the certification's id for a later step's PreConfig (an out-of-band
+// change needs it); comparing values across steps is statecheck.CompareValue's job.
+func captureID(dst *string) resource.TestCheckFunc {
 	return func(st *terraform.State) error {
-		*dst = st.RootModule().Resources[addr].Primary.Attributes[name]
+		*dst = st.RootModule().Resources[addr].Primary.ID
 		if *dst == "" {
-			return fmt.Errorf("%s is empty", name)
+			return fmt.Errorf("the id is empty")
 		}
 		return nil
 	}
@@ -346,7 +346,7 @@ func TestAccPersonCertification_driftIsCorrected(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(&id, "id")},
+			{Config: cfg, Check: captureID(&id)},
 			{
 				PreConfig: func() {
 					if err := s.Mutate("me", id, map[string]any{"description": "Changed in the portal", "webUrl": "https://example.com/x"}); err != nil {
@@ -376,7 +376,7 @@ func TestAccPersonCertification_disappears(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(&id, "id")},
+			{Config: cfg, Check: captureID(&id)},
 			// A persisted refresh that sees the object ends the post-create lag window.
 			{RefreshState: true},
 			{

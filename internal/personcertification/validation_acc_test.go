@@ -141,14 +141,14 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 }
 
 // catalogueSentNothing checks a bad-input catalogue after its run: the server saw no
-// request, and the catalogue holds at least min cases.
-func catalogueSentNothing(t *testing.T, s *mockgraph.Server, n, min int, what string) {
+// request, and the catalogue holds at least least cases.
+func catalogueSentNothing(t *testing.T, s *mockgraph.Server, n, least int, what string) {
 	t.Helper()
 	if sent := len(s.Requests()); sent != 0 {
 		t.Fatalf("%s sent %d request(s) to the server, want 0", what, sent)
 	}
-	if n < min {
-		t.Fatalf("the catalogue holds %d %s, want at least %d", n, what, min)
+	if n < least {
+		t.Fatalf("the catalogue holds %d %s, want at least %d", n, what, least)
 	}
 	t.Logf("%d %s rejected at validate or plan time with no request to Graph", n, what)
 }

@@ -446,7 +446,11 @@ func TestBlank(t *testing.T) {
 }
 
 func TestTextLengthCountsCharacters(t *testing.T) {
-	check := textLength(maxText).(stringCheck).check
+	v, ok := textLength(maxText).(stringCheck)
+	if !ok {
+		t.Fatalf("textLength is a %T, not a stringCheck", textLength(maxText))
+	}
+	check := v.check
 	if err := check(strings.Repeat("é", maxText)); err != nil {
 		t.Errorf("1,000 two-byte characters refused: %v", err)
 	}
