@@ -12,6 +12,9 @@ import (
 
 var objectIDShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// IsObjectID reports whether s has the shape of an Entra ID object id (a GUID, any case).
+func IsObjectID(s string) bool { return objectIDShape.MatchString(s) }
+
 // UserObjectID returns the object id (lower case) of the user that userID names: "me",
 // an object id or a userPrincipalName. An object id is its own answer; "me" is answered
 // from the token's oid claim when the token carries one; anything else is asked of Graph

@@ -20,16 +20,11 @@ import (
 // path ends in suffix ("" = any path), batch items included.
 func countRequests(s *mockgraph.Server, method, suffix string) int {
 	n := 0
-	var walk func([]mockgraph.Request)
-	walk = func(rs []mockgraph.Request) {
-		for _, r := range rs {
-			if r.Method == method && strings.HasSuffix(r.Path, suffix) {
-				n++
-			}
-			walk(r.Batch)
+	for _, r := range allRequests(s) {
+		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
+			n++
 		}
 	}
-	walk(s.Requests())
 	return n
 }
 

@@ -124,8 +124,11 @@ func sameAsGraph(a, b attr.Value) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
+	if a.Equal(b) { // the common case, and the only answer for null, unknown and plain values
+		return true
+	}
 	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
-		return a.Equal(b)
+		return false
 	}
 	switch x := a.(type) {
 	case types.Number:
@@ -133,12 +136,16 @@ func sameAsGraph(a, b attr.Value) bool {
 		return ok && sameDouble(x.ValueBigFloat(), y.ValueBigFloat())
 	case types.Object:
 		y, ok := b.(types.Object)
-		if !ok || !x.Type(context.Background()).Equal(y.Type(context.Background())) {
+		if !ok {
 			return false
 		}
-		ya := y.Attributes()
-		for name, v := range x.Attributes() {
-			if !sameAsGraph(v, ya[name]) {
+		xa, ya := x.Attributes(), y.Attributes()
+		if len(xa) != len(ya) {
+			return false
+		}
+		for name, v := range xa {
+			w, ok := ya[name]
+			if !ok || !sameAsGraph(v, w) {
 				return false
 			}
 		}
@@ -156,8 +163,8 @@ func sameAsGraph(a, b attr.Value) bool {
 		}
 		return true
 	}
-	// Strings, bools and sets of strings have one representation each.
-	return a.Equal(b)
+	// Strings, bools and sets of strings have one representation each: Equal decided.
+	return false
 }
 
 // sameDouble compares two numbers after rounding each to the nearest double.

@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
 // All validators skip null and unknown values: unknown ones are checked again at apply.
@@ -136,7 +138,6 @@ func textLength(maxLen int) validator.String {
 }
 
 var (
-	guidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	// A userPrincipalName as Entra ID allows it: a local part of letters, digits and
 	// ' . - _ ! # ^ ~ + (guests carry #EXT#), no leading, trailing or doubled dot; @; a DNS
 	// domain. Nothing in it can leave its URL path segment or be read as a path operator.
@@ -157,7 +158,7 @@ const (
 // CheckUserID accepts "me", an object id (GUID) or a userPrincipalName: values that are
 // safe as one URL path segment.
 func CheckUserID(s string) error {
-	if s == "me" || guidShape.MatchString(s) || (len(s) <= maxUPN && upnShape.MatchString(s)) {
+	if s == graph.Me || graph.IsObjectID(s) || (len(s) <= maxUPN && upnShape.MatchString(s)) {
 		return nil
 	}
 	return fmt.Errorf(`%q is not a user: use "me", a user's object id (a GUID such as 8e2d6a41-7b3c-4f5e-a1d2-9c8b7a6f5e4d) `+
