@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -47,6 +48,7 @@ func TestPacingUnderABudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 20 s")
 	}
+	timingAsserted := os.Getenv("GRAPH_PACING_TIMING") == "1"
 	const n = 500
 	s := mockgraph.Start()
 	t.Cleanup(s.Close)
@@ -161,20 +163,21 @@ func TestPacingUnderABudget(t *testing.T) {
 				continue
 			}
 			violations++
-			if violations <= 5 && !raceDetector {
+			if violations <= 5 && timingAsserted {
 				t.Errorf("%s %s arrived %v after a 429 (%s) that asked for %v",
 					r.Method, r.Path, r.Time.Sub(h.from), h.what, h.to.Sub(h.from))
 			}
 		}
 	}
-	// Under the race detector an attempt can pass the gate, then stall long enough to reach
-	// the wire after another 429 was read: the timing says nothing there. .ci/run runs this
-	// test once more without -race, where it does.
-	if violations > 0 && !raceDetector {
+	// The wire sees an attempt after it passed the gate; on a loaded machine (the race
+	// detector, other packages' tests alongside) it can stall long enough to arrive after a
+	// later 429 was read, and the timing then says nothing. So the timing is asserted only
+	// when the test runs alone (make test-pacing, which .ci/run runs).
+	if violations > 0 && timingAsserted {
 		t.Errorf("%d requests arrived while a Retry-After was running", violations)
 	}
 	t.Logf("creates: %d in %v, %d answered 429; deletes: %d in %v; HTTP requests %d (batch items %d); 429s %d direct, %d batch items; "+
-		"requests that arrived during a hold but had left before the client read its 429: %d",
+		"requests that arrived during a hold but had left before the client read its 429: %d; after it: %d (asserted: %v)",
 		n, createTook.Round(time.Millisecond), createThrottled, n, deleteTook.Round(time.Millisecond),
-		sent, items, holds, batchHolds, len(onTheirWay))
+		sent, items, holds, batchHolds, len(onTheirWay), violations, timingAsserted)
 }
