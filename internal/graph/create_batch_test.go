@@ -392,3 +392,28 @@ func TestCreateCertificationsInvalidateReads(t *testing.T) {
 		t.Error("the read was answered from a list taken before the create")
 	}
 }
+
+// Thousands of creates under random throttling and unavailability, inside batches and of
+// whole batches: every one is created exactly once, at under 0.1 requests per create.
+func TestCreateCertificationsThousands(t *testing.T) {
+	s, c := createFixture(t, true, graph.RetryPolicy{})
+	s.SetChaos(mockgraph.Chaos{Rate: 0.05, Seed: 14, Kinds: []mockgraph.Kind{mockgraph.KindThrottle, mockgraph.KindUnavailable}})
+	const n = 2000
+	reqs := createRequests(n)
+	start := time.Now()
+	res := c.CreateCertifications(ctxT(t), reqs)
+	elapsed := time.Since(start)
+	for i := range reqs {
+		if res[i].Cert == nil {
+			t.Fatalf("request %d: %+v", i, res[i])
+		}
+	}
+	if got := held(s); got != n {
+		t.Errorf("the mock holds %d certifications, want exactly %d", got, n)
+	}
+	requests := len(s.Requests())
+	if float64(requests)/n > 0.1 {
+		t.Errorf("%d requests for %d creates (%.3f per create), want at most 0.1", requests, n, float64(requests)/n)
+	}
+	t.Logf("%d creates: %d HTTP requests (%.3f per create), %s, %s", n, requests, float64(requests)/n, elapsed, s.FaultSummary())
+}
