@@ -222,9 +222,9 @@ func TestAccHROnboardingExample(t *testing.T) {
 		t.Fatalf("apply: %v\n%s", err, out.String())
 	}
 	tf.SetStdout(nil)
-	// The adoption warning names the entry and the twin it leaves alone.
+	// The adoption warning names the entry, the certification it adopts and the twin it leaves alone.
 	warning := regexp.MustCompile(`\s+`).ReplaceAllString(out.String(), " ")
-	for _, want := range []string{"Warning", hrTwinKey, seed.twin} {
+	for _, want := range []string{"Warning", hrTwinKey, seed.oldest, seed.twin} {
 		if !strings.Contains(warning, want) {
 			t.Errorf("the apply output does not say %q:\n%s", want, out.String())
 		}
