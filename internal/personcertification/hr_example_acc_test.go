@@ -58,7 +58,7 @@ func seedHR(t *testing.T, s *mockgraph.Server) hrSeed {
 		}
 	}
 	for id, c := range seed.byID {
-		switch c["_user"].(string) + "/" + fmt.Sprint(c["certificationId"]) {
+		switch fmt.Sprint(c["_user"]) + "/" + fmt.Sprint(c["certificationId"]) {
 		case hrExtraUser + "/" + hrExtraCert:
 			seed.extra = id
 		case hrAdoptedKey:
@@ -149,7 +149,7 @@ func requireManaged(t *testing.T, s *mockgraph.Server, ids map[string]string, wa
 	onServer := serverByID(t, s)
 	for k, id := range ids {
 		c, ok := onServer[id]
-		if !ok || c["_user"].(string)+"/"+fmt.Sprint(c["certificationId"]) != k {
+		if !ok || fmt.Sprint(c["_user"])+"/"+fmt.Sprint(c["certificationId"]) != k {
 			t.Errorf("%s: id %s is not that certification on the server (%v)", k, id, c)
 		}
 		if old, ok := keep[k]; ok && old != id {
