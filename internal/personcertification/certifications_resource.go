@@ -511,6 +511,9 @@ func keyList(keys []string) string {
 func bulkError(action, what string, failed map[string]error, userOf func(key string) string) diag.Diagnostic {
 	keys := sortedKeys(failed)
 	var b strings.Builder
+	if len(keys) == 1 {
+		what = strings.TrimSuffix(what, "s")
+	}
 	fmt.Fprintf(&b, "%d %s failed: %s.\n", len(keys), what, keyList(append([]string(nil), keys...)))
 	hints := map[string]bool{}
 	for i, k := range keys {
