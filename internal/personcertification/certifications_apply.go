@@ -131,6 +131,8 @@ func userOfKey(m *bulkModel) func(string) string {
 type outcome struct {
 	cert *graph.Certification // Graph's answer: created, adopted or updated
 	err  error
+	// unchanged: nothing was sent, Graph holds the entry as its computed values say.
+	unchanged bool
 }
 
 func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
@@ -253,11 +255,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 		user := j.e.user.ValueString()
 		if !hasChanges(body) {
-			c, err := r.one.client.ReadCertification(ctx, user, j.id)
-			if adoptedC := adopted[j.e.key]; adoptedC != nil {
-				c, err = adoptedC, nil
-			}
-			record(j.e.key, outcome{cert: c, err: err})
+			// Nothing for Graph (an adopted certification as configured, or only the letter
+			// case of user_id changed): no request.
+			record(j.e.key, outcome{cert: adopted[j.e.key], unchanged: adopted[j.e.key] == nil})
 			return
 		}
 		got, err := r.one.client.UpdateCertification(ctx, user, j.id, body)
@@ -416,8 +416,8 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 		switch {
 		case movingFailed[e.key]:
 			raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
-		case !touched:
-			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key] // unchanged
+		case !touched, o.unchanged:
+			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key]
 		case o.err != nil:
 			failed[e.key] = o.err
 			if p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {
