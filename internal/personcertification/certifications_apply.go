@@ -2,6 +2,7 @@ package personcertification
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -51,6 +52,8 @@ func (r *CertificationsResource) Create(ctx context.Context, req resource.Create
 	if state.IsKnown() && !state.IsNull() {
 		resp.State.Raw = state
 	}
+	stamp, _ := json.Marshal(time.Now().UTC())
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 }
 
 func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -68,6 +71,8 @@ func (r *CertificationsResource) Update(ctx context.Context, req resource.Update
 	if state.IsKnown() && !state.IsNull() {
 		resp.State.Raw = state
 	}
+	stamp, _ := json.Marshal(time.Now().UTC())
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 }
 
 func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
