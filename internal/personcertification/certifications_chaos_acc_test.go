@@ -33,21 +33,23 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
 locals {
   users = [%s]
+  # range() stops at 1,024 values: certification u + %d * n is the n-th of user u.
+  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
 }
 resource "graph_person_certifications" "test" {
   certifications = {
-    for i in range(%d) : "${local.users[i %% %d]}/CH-${i}" => {
-      user_id           = local.users[i %% %d]
-      display_name      = "Chaos certification ${i}"
-      certification_id  = "CH-${i}"
+    for c in local.certs : "${c.user}/CH-${c.i}" => {
+      user_id           = c.user
+      display_name      = "Chaos certification ${c.i}"
+      certification_id  = "CH-${c.i}"
       issuing_authority = "Chaos Monkey Academy"
       start_date        = "2024-01-01"
-      web_url           = "https://example.com/cert/${i}"
-      allowed_audiences = i %% 3 == 0 ? ["organization", "everyone"] : ["organization"]
+      web_url           = "https://example.com/cert/${c.i}"
+      allowed_audiences = c.i %% 3 == 0 ? ["organization", "everyone"] : ["organization"]
     }
   }
 }
-`, strings.Join(users, ", "), bulkChaosCerts, bulkChaosUsers, bulkChaosUsers)
+`, strings.Join(users, ", "), bulkChaosUsers, bulkChaosUsers, bulkChaosCerts/bulkChaosUsers, bulkChaosUsers)
 	tf, r := acctest.Workdir(t, map[string]string{"main.tf": cfg})
 	ctx := context.Background()
 
