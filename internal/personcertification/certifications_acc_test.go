@@ -993,3 +993,21 @@ resource "graph_person_certifications" "test" {
 		t.Fatalf("%d certification requests reached the mock for configurations that fail validation", n)
 	}
 }
+
+// 7. An error names the first 20 failed keys, then a count of the rest.
+func TestAccPersonCertifications_errorNamesTwentyKeys(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	entries := []certEntry{{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""}}
+	for i := range 23 {
+		entries = append(entries, certEntry{fmt.Sprintf("ghost/C-%02d", i), ghostUPN, fmt.Sprintf("Certification %d", i), fmt.Sprintf("C-%02d", i), ""})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID),
+		Steps: []resource.TestStep{{
+			Config: provider + certsConfig("", entries...),
+			// The list stops at the 20th key ("ghost/C-19") and counts the other 3.
+			ExpectError: wrapped(`23 certifications failed: "ghost/C-00", "ghost/C-01",.*"ghost/C-19" and 3 more`),
+		}},
+	})
+}

@@ -66,7 +66,9 @@ resource "graph_person_certifications" "test" {
 	var err error
 	for applies < bulkChaosApplies {
 		applies++
+		t0 := time.Now()
 		err = tf.Apply(ctx, r)
+		t.Logf("apply %d: %v, %s", applies, time.Since(t0).Round(time.Millisecond), s.FaultSummary())
 		// Whatever the apply's outcome, the state names only what the server holds.
 		if res := stateResource(t, tf, r); res != nil {
 			idsOnServer(t, s, res)
@@ -80,6 +82,9 @@ resource "graph_person_certifications" "test" {
 		t.Fatalf("%d applies did not converge (%s): %v", applies, s.FaultSummary(), err)
 	}
 	applied := time.Since(started)
+	if s.FaultCounts()[mockgraph.KindResetAfter] == 0 {
+		t.Fatalf("no answer was lost after Graph committed: the chaos did not test that (%s)", s.FaultSummary())
+	}
 
 	res := stateResource(t, tf, r)
 	if res == nil {
