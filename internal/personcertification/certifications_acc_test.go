@@ -1011,3 +1011,29 @@ func TestAccPersonCertifications_errorNamesTwentyKeys(t *testing.T) {
 		}},
 	})
 }
+
+// A certification created moments ago may be missing from Graph's lists and GETs for a
+// while (replication lag): the next refresh must not drop it, or the plan would post a
+// twin. Found by the chaos test.
+func TestAccPersonCertifications_readLagAfterCreate(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	s.InjectKind(mockgraph.KindReadLag, "create", 1)
+	cfg := provider + certsConfig("", certEntry{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if s.FaultCounts()[mockgraph.KindReadLag] != 1 {
+						return fmt.Errorf("the lag never fired: %s", s.FaultSummary())
+					}
+					return holds(s, map[string]int{mockgraph.OtherID: 1})(nil)
+				},
+			},
+		},
+	})
+}
