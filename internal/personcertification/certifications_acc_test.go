@@ -628,7 +628,7 @@ func writeMain(t *testing.T, tf *tfexec.Terraform, cfg string) {
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedEntryKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -686,7 +686,7 @@ func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 		t.Fatal("a failed update tainted the resource")
 	}
 	ids := idsOnServer(t, s, res)
-	if got := strings.Join(sortedKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305 megan/AZ-900" {
+	if got := strings.Join(sortedEntryKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305 megan/AZ-900" {
 		t.Fatalf("state entries after the partial failure: %s", got)
 	}
 	if ids[kArch] != before[kArch] || ids[kAdmin] != before[kAdmin] {
@@ -757,7 +757,7 @@ func TestAccPersonCertifications_partialFailureOnCreate(t *testing.T) {
 		t.Fatal("the resource is not tainted after a failed create (Terraform taints it; the error's advice would be wrong)")
 	}
 	ids := idsOnServer(t, s, res)
-	if got := strings.Join(sortedKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305" {
+	if got := strings.Join(sortedEntryKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305" {
 		t.Fatalf("state entries after the failed create: %s", got)
 	}
 
