@@ -28,7 +28,7 @@ const (
 	KindSlow            Kind = "slow"             // applied; the answer comes after Chaos.SlowDelay
 	KindResetBefore     Kind = "reset-before"     // the connection drops; nothing applied
 	KindResetAfter      Kind = "reset-after"      // applied, then the connection drops: the answer is lost
-	KindReadLag         Kind = "read-lag"         // create only: the new item's next GETs answer 404
+	KindReadLag         Kind = "read-lag"         // create only: the new item's next reads (GETs, lists) miss it
 	KindPatch204        Kind = "patch-204"        // update only: applied, answered 204 with no body
 	KindAudienceNumber  Kind = "audience-number"  // allowedAudiences answered as its bitmask, e.g. "16"
 	KindAudienceUnknown Kind = "audience-unknown" // allowedAudiences answered with a token the SDK drops
@@ -100,7 +100,7 @@ type Chaos struct {
 	Kinds     []Kind        // drawn uniformly among those that apply; empty = all
 	Seed      uint64        // 0 = a random seed
 	SlowDelay time.Duration // for KindSlow; default 1s
-	LagGETs   int           // for KindReadLag: how many GETs answer 404; default 2
+	LagGETs   int           // for KindReadLag: how many reads miss the item (a GET answers 404, a list leaves it out); default 2
 }
 
 type chaosState struct {

@@ -69,8 +69,15 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, rt route) {
 	}
 	var matched []*certification
 	for _, c := range sortedCerts(u) {
-		if s.lag[c.id] > 0 {
-			continue // replication lag hides a new item from lists as from GETs (not spent here)
+		if n := s.lag[c.id]; n > 0 {
+			// Replication lag hides a new item from lists as from GETs, and a list that
+			// missed it spends one of its lagging reads: the lag passes with time either way.
+			if n == 1 {
+				delete(s.lag, c.id)
+			} else {
+				s.lag[c.id] = n - 1
+			}
+			continue
 		}
 		if matchesAll(c, opts.conds) {
 			matched = append(matched, c)

@@ -22,6 +22,10 @@ const (
 	// reconcileTimeout bounds the search after the operation's own deadline has passed:
 	// one list, no waiting, so nothing outlives the timeout by more than this.
 	reconcileTimeout = 30 * time.Second
+	// lostSearches and lostSearchPause: how often, and how far apart, a lost create is
+	// looked for before it counts as not created.
+	lostSearches    = 3
+	lostSearchPause = time.Second
 	// staleReadAttempts bounds re-reads while Graph still serves the pre-update object.
 	staleReadAttempts = 6
 )
@@ -98,10 +102,21 @@ func reconcileContext(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 // findCreated returns the oldest unclaimed certification of user created since start
-// (less clock skew) whose every writable value equals the plan's.
+// (less clock skew) whose every writable value equals the plan's. A certification written
+// moments ago may not be listed yet (replication lag), so it looks lostSearches times,
+// lostSearchPause apart, before it concludes that nothing was created.
 func (r *Resource) findCreated(ctx context.Context, user string, plan *Values, start time.Time) (*graph.Certification, error) {
 	ctx, cancel := reconcileContext(ctx)
 	defer cancel()
+	for search := 1; ; search++ {
+		found, err := r.findCreatedOnce(ctx, user, plan, start)
+		if found != nil || err != nil || search >= lostSearches || !wait.For(ctx, lostSearchPause) {
+			return found, err
+		}
+	}
+}
+
+func (r *Resource) findCreatedOnce(ctx context.Context, user string, plan *Values, start time.Time) (*graph.Certification, error) {
 	list, err := r.client.ListCertifications(ctx, user, graph.ListFilter{DisplayName: plan.DisplayName.ValueString()})
 	if err != nil {
 		return nil, err
