@@ -103,8 +103,9 @@ func CertificationsSchema(ctx context.Context) schema.Schema {
 			"exclusive_deletions": schema.MapAttribute{
 				Computed:    true,
 				ElementType: types.StringType,
-				MarkdownDescription: "With `exclusive = true`: the certifications this plan deletes because they are not in `certifications`, " +
-					"as `\"<user_id>/<id>\" = \"<display_name>\"`. Empty otherwise.",
+				MarkdownDescription: "With `exclusive = true`: the certifications the plan deletes because they are not in `certifications`, " +
+					"as `\"<user_id>/<id>\" = \"<display_name>\"`, so each is seen before anything is deleted. After the apply it names what " +
+					"was deleted until the next refresh empties it. Empty without `exclusive`.",
 			},
 		},
 		Blocks: map[string]schema.Block{
