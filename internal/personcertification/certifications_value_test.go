@@ -59,8 +59,11 @@ func TestDecodeEntries_validEntry(t *testing.T) {
 	if !e.vals.AllowedAudiences.Equal(types.SetValueMust(types.StringType, []attr.Value{types.StringValue("organization")})) {
 		t.Errorf("allowed_audiences = %v, want the managed default", e.vals.AllowedAudiences)
 	}
-	score := e.vals.Inference.Attributes()["confidence_score"].(types.Number).ValueBigFloat()
-	if f, _ := score.Float64(); f != 0.92 {
+	score, ok := e.vals.Inference.Attributes()["confidence_score"].(types.Number)
+	if !ok {
+		t.Fatalf("confidence_score = %T, want a number", e.vals.Inference.Attributes()["confidence_score"])
+	}
+	if f, _ := score.ValueBigFloat().Float64(); f != 0.92 {
 		t.Errorf("confidence_score = %v, want 0.92 converted from the string", score)
 	}
 	if !e.vals.ID.IsUnknown() || !e.vals.CreatedDateTime.IsUnknown() {
