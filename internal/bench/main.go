@@ -6,7 +6,7 @@
 //   - its floor: one terraform_data instance holding the same map plus the computed
 //     entries (id and audit timestamps per key) the resource keeps, for the same operations;
 //   - at the -instance-sizes: the same certifications as N graph_person_certification
-//     instances (apply and destroy).
+//     instances (apply and destroy), at the first latency only unless -instance-all-latencies.
 //
 // With -instance-floors, the per-instance plugin floor (internal/bench/floor/serve), the
 // same floor with its audit attributes null, and N terraform_data instances join at the
@@ -51,6 +51,7 @@ type options struct {
 	sizes          []size
 	instanceSizes  []int
 	instanceFloors bool
+	instanceAll    bool
 	repeats        int
 	largeRepeats   int
 	large          int
@@ -83,6 +84,8 @@ func parseOptions(args []string) (options, error) {
 		"comma-separated N of -sizes at which the certifications also run as N graph_person_certification instances (empty: none)")
 	fs.BoolVar(&o.instanceFloors, "instance-floors", false,
 		"at the -instance-sizes, also run the per-instance plugin floor, that floor with audit attributes null, and N terraform_data instances")
+	fs.BoolVar(&o.instanceAll, "instance-all-latencies", false,
+		"run the graph_person_certification instances at every latency, not only the first")
 	fs.IntVar(&o.repeats, "repeats", 2, "repeats of each operation per variant, for N below -large")
 	fs.IntVar(&o.largeRepeats, "large-repeats", 1, "repeats for N of -large and more")
 	fs.IntVar(&o.large, "large", 2000, "the N from which -large-repeats applies")
@@ -220,7 +223,7 @@ func (b *bench) variantsAt(s size, lat time.Duration) []string {
 		}
 	}
 	if lat != b.opts.latencies[0] {
-		vs = slices.DeleteFunc(vs, offline)
+		vs = slices.DeleteFunc(vs, func(v string) bool { return offline(v) || (v == vInst && !b.opts.instanceAll) })
 	}
 	return vs
 }

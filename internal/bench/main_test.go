@@ -46,8 +46,12 @@ func TestVariantsAt(t *testing.T) {
 	if got := b.variantsAt(size{2000, 600}, 0); !slices.Equal(got, []string{vSet, vSetFloor, vInst}) {
 		t.Errorf("at 0s: %q", got)
 	}
-	if got := b.variantsAt(size{2000, 600}, 80*time.Millisecond); !slices.Equal(got, []string{vSet, vInst}) {
+	if got := b.variantsAt(size{2000, 600}, 80*time.Millisecond); !slices.Equal(got, []string{vSet}) {
 		t.Errorf("at 80ms: %q", got)
+	}
+	b.opts.instanceAll = true
+	if got := b.variantsAt(size{2000, 600}, 80*time.Millisecond); !slices.Equal(got, []string{vSet, vInst}) {
+		t.Errorf("at 80ms, -instance-all-latencies: %q", got)
 	}
 	if got := b.variantsAt(size{1000, 300}, 0); !slices.Equal(got, []string{vSet, vSetFloor}) {
 		t.Errorf("N without instances: %q", got)

@@ -29,8 +29,12 @@ func (b *bench) report(ctx context.Context) string {
 		"{id, created_date_time, last_modified_date_time} per key (what the resource computes). It sends nothing to the mock, so it "+
 		"runs at the first latency only and its figures stand at every latency. `terraform_data` keeps its input again as its "+
 		"output, so its state holds the values twice.\n", vSetFloor)
-	w("- **%s**: the same certifications as N instances of `graph_person_certification`, at N = %s.\n",
-		vInst, joinInts(b.opts.instanceSizes))
+	instLats := "the first latency only (`-instance-all-latencies` runs them at every latency)"
+	if b.opts.instanceAll {
+		instLats = "every latency"
+	}
+	w("- **%s**: the same certifications as N instances of `graph_person_certification`, at N = %s, at %s.\n",
+		vInst, joinInts(b.opts.instanceSizes), instLats)
 	w("- **one-entry apply**: the apply after `issued_date` of one entry changed; the destroy that follows runs on that configuration.\n\n")
 
 	w("| N / users | mock latency | operation | %s | %s | ÷ floor | %s | ×N ÷ %s | HTTP requests (per certification) | "+
