@@ -275,6 +275,7 @@ type bench struct {
 	build   struct{ clean, warm time.Duration }
 	started time.Time
 	elapsed time.Duration
+	partial string // what a report written before the end covers; "" once complete
 }
 
 // get is the sample of a cell; offline variants are looked up at the first latency.
@@ -300,32 +301,48 @@ func (b *bench) run(ctx context.Context) error {
 	if err := b.buildAll(ctx); err != nil {
 		return err
 	}
+	if err := b.measureStartup(ctx); err != nil {
+		return err
+	}
+	// The report is rewritten after every scenario, marked partial, so an interrupted run
+	// (a long one on a busy machine) still leaves what it measured.
 	for _, lat := range b.opts.latencies {
 		for _, s := range b.opts.sizes {
-			if err := b.scenario(ctx, lat, s); err != nil {
+			err := b.scenario(ctx, lat, s)
+			b.partial = fmt.Sprintf("up to N = %d at %s", s.n, lat)
+			if err != nil {
+				b.partial = fmt.Sprintf("before N = %d at %s finished (%v)", s.n, lat, err)
+				_ = b.writeReport(context.WithoutCancel(ctx), false)
+				return err
+			}
+			if err := b.writeReport(ctx, false); err != nil {
 				return err
 			}
 		}
-	}
-	if err := b.measureStartup(ctx); err != nil {
-		return err
 	}
 	if b.opts.buildTimes {
 		if err := b.measureBuilds(ctx); err != nil {
 			return err
 		}
 	}
+	b.partial = ""
+	return b.writeReport(ctx, true)
+}
+
+func (b *bench) writeReport(ctx context.Context, print bool) error {
 	b.elapsed = time.Since(b.started)
 	report := b.report(ctx)
-	fmt.Print(report)
-	if b.opts.out != "" {
-		out := b.opts.out
-		if !filepath.IsAbs(out) {
-			out = filepath.Join(b.opts.root, out)
-		}
-		return os.WriteFile(out, []byte(report), 0o644)
+	if print {
+		fmt.Print(report)
 	}
-	return nil
+	if b.opts.out == "" {
+		return nil
+	}
+	out := b.opts.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(b.opts.root, out)
+	}
+	return os.WriteFile(out, []byte(report), 0o644)
 }
 
 // releaseFlags are the release build's: trimmed paths, no symbol table or DWARF.

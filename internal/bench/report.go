@@ -15,8 +15,11 @@ func (b *bench) report(ctx context.Context) string {
 	w := func(format string, args ...any) { fmt.Fprintf(&sb, format, args...) }
 	tfVersion, _ := exec.CommandContext(ctx, b.opts.terraform, "version").Output()
 	w("# Benchmarks\n\n")
+	if b.partial != "" {
+		w("**Partial report: the run stopped or is still running; it covers the scenarios %s.**\n\n", b.partial)
+	}
 	w("Written by `make bench` (`internal/bench`). Reproduce with:\n\n```shell\n%s\n```\n\n", b.opts.command)
-	w("Run on %s: %d CPUs, %s, %s, %s; the whole run took %.0f minutes. Terraform `-parallelism=%d`. "+
+	w("Run on %s: %d CPUs, %s, %s, %s; the run took %.0f minutes. Terraform `-parallelism=%d`. "+
 		"**%d repeat(s) per cell for N below %d, %d for N of %d and more**; within a size, runs are interleaved "+
 		"(per operation, each variant in turn, the order rotating per repeat). Times are wall time of the whole "+
 		"`terraform` command: median (min–max) over the repeats. Each size and latency gets a fresh mock seeded with its users.\n\n",
