@@ -52,6 +52,7 @@ type options struct {
 	instanceSizes  []int
 	instanceFloors bool
 	instanceAll    bool
+	instanceOps    []string
 	repeats        int
 	largeRepeats   int
 	large          int
@@ -86,6 +87,8 @@ func parseOptions(args []string) (options, error) {
 		"at the -instance-sizes, also run the per-instance plugin floor, that floor with audit attributes null, and N terraform_data instances")
 	fs.BoolVar(&o.instanceAll, "instance-all-latencies", false,
 		"run the graph_person_certification instances at every latency, not only the first")
+	var instOps string
+	fs.StringVar(&instOps, "instance-ops", "apply,destroy", "operations of the graph_person_certification instances: apply, or apply,destroy")
 	fs.IntVar(&o.repeats, "repeats", 2, "repeats of each operation per variant, for N below -large")
 	fs.IntVar(&o.largeRepeats, "large-repeats", 1, "repeats for N of -large and more")
 	fs.IntVar(&o.large, "large", 2000, "the N from which -large-repeats applies")
@@ -122,6 +125,14 @@ func parseOptions(args []string) (options, error) {
 			}
 			o.instanceSizes = append(o.instanceSizes, n)
 		}
+	}
+	switch strings.ReplaceAll(instOps, " ", "") {
+	case "apply":
+		o.instanceOps = []string{opApply}
+	case "apply,destroy":
+		o.instanceOps = []string{opApply, opDestroy}
+	default:
+		return o, fmt.Errorf("-instance-ops: %q is neither apply nor apply,destroy", instOps)
 	}
 	for _, s := range strings.Split(lats, ",") {
 		s = strings.TrimSpace(s)
@@ -209,6 +220,8 @@ func (b *bench) hasOp(v, op string) bool {
 	case op == opPlan:
 		// graph_person_certification ×N plans only beside the old per-instance floors.
 		return v != vInst || b.opts.instanceFloors
+	case v == vInst:
+		return slices.Contains(b.opts.instanceOps, op)
 	}
 	return true
 }
@@ -306,8 +319,10 @@ func (b *bench) run(ctx context.Context) error {
 	}
 	// The report is rewritten after every scenario, marked partial, so an interrupted run
 	// (a long one on a busy machine) still leaves what it measured.
-	for _, lat := range b.opts.latencies {
-		for _, s := range b.opts.sizes {
+	// Size by size, in the order given, each at every latency: a run cut short keeps
+	// whole sizes.
+	for _, s := range b.opts.sizes {
+		for _, lat := range b.opts.latencies {
 			err := b.scenario(ctx, lat, s)
 			b.partial = fmt.Sprintf("up to N = %d at %s", s.n, lat)
 			if err != nil {

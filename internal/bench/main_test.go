@@ -32,6 +32,7 @@ func TestParseOptions(t *testing.T) {
 		{"-sizes", "1000/300", "-instance-sizes", "2000"},
 		{"-latencies", "fast"},
 		{"-large-repeats", "0"},
+		{"-instance-ops", "destroy"},
 	} {
 		if _, err := parseOptions(bad); err == nil {
 			t.Errorf("%q: no error", bad)
@@ -61,7 +62,8 @@ func TestVariantsAt(t *testing.T) {
 	if b.get(80*time.Millisecond, 1000, vSetFloor, opApply) != floor || b.get(80*time.Millisecond, 1000, vSet, opApply) != nil {
 		t.Error("the floor measured at 0s does not stand for 80ms, or the provider's cell is shared across latencies")
 	}
-	if b.hasOp(vInst, opUpdate) || b.hasOp(vInst, opPlan) || !b.hasOp(vSetFloor, opUpdate) {
+	b.opts.instanceOps = []string{opApply}
+	if b.hasOp(vInst, opUpdate) || b.hasOp(vInst, opPlan) || b.hasOp(vInst, opDestroy) || !b.hasOp(vInst, opApply) || !b.hasOp(vSetFloor, opUpdate) {
 		t.Error("operations per variant")
 	}
 }

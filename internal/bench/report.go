@@ -48,8 +48,10 @@ func (b *bench) report(ctx context.Context) string {
 		failures = append(failures, s.failures...)
 	}
 	slices.Sort(failures)
+	sizes := slices.Clone(b.opts.sizes)
+	slices.SortFunc(sizes, func(x, y size) int { return x.n - y.n })
 	for _, lat := range b.opts.latencies {
-		for _, s := range b.opts.sizes {
+		for _, s := range sizes {
 			for _, op := range ops {
 				p, f, i := b.get(lat, s.n, vSet, op), b.get(lat, s.n, vSetFloor, op), b.get(lat, s.n, vInst, op)
 				if p == nil && f == nil && i == nil {
