@@ -17,11 +17,15 @@ func userUPN(i int) string { return fmt.Sprintf("bench.user%05d@contoso.example"
 // "<user>/<certification_id>" as from an HR export, and the computed entries Graph fills
 // in for each (its id and audit timestamps), which the terraform_data floor carries.
 // Certification @CHANGED@ (-1: none) has its issued_date changed: the one-entry change.
+//
+// Terraform's range() makes at most 1,024 values, so the indices are made 1,000 at a time.
 const certsLocals = `locals {
-  changed = @CHANGED@
-  users   = [for u in range(@USERS@) : format("bench.user%05d@contoso.example", u + 1)]
+  changed    = @CHANGED@
+  user_index = [for i in flatten([for hi in range(@USERS_K@) : [for lo in range(1000) : hi * 1000 + lo]]) : i if i < @USERS@]
+  cert_index = [for i in flatten([for hi in range(@N_K@) : [for lo in range(1000) : hi * 1000 + lo]]) : i if i < @N@]
+  users      = [for u in local.user_index : format("bench.user%05d@contoso.example", u + 1)]
   certs = {
-    for i in range(@N@) : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
+    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
       user_id           = local.users[i % length(local.users)]
       display_name      = "Bench certification ${i}"
       certification_id  = format("BENCH-%05d", i)
@@ -36,7 +40,7 @@ const certsLocals = `locals {
 
 const entriesLocals = `locals {
   entries = {
-    for i in range(@N@) : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
+    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
       id                      = format("5a1f0c2e-%04x-4b7d-9e3a-%012d", i % 65536, i)
       created_date_time       = format("2026-01-02T03:04:05.%07dZ", i)
       last_modified_date_time = i == local.changed ? "2026-01-09T10:11:12.1234567Z" : format("2026-01-02T03:04:05.%07dZ", i)
@@ -87,6 +91,7 @@ func configuration(variant string, s size, changed int) string {
 	default:
 		sb.WriteString("\n" + perInstance)
 	}
-	return strings.NewReplacer("@N@", strconv.Itoa(s.n), "@USERS@", strconv.Itoa(s.users), "@CHANGED@", strconv.Itoa(changed)).
+	return strings.NewReplacer("@N@", strconv.Itoa(s.n), "@USERS@", strconv.Itoa(s.users), "@CHANGED@", strconv.Itoa(changed),
+		"@N_K@", strconv.Itoa((s.n+999)/1000), "@USERS_K@", strconv.Itoa((s.users+999)/1000)).
 		Replace(sb.String())
 }

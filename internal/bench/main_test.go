@@ -80,22 +80,12 @@ func TestConfigurationsPlan(t *testing.T) {
 		t.Skip("no .tools/terraform (make tools)")
 	}
 	show := func(changed int) string {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configuration(vSetFloor, size{5, 2}, changed)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "rc"), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.CommandContext(t.Context(), tf, "console")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "rc"), "CHECKPOINT_DISABLE=1")
-		cmd.Stdin = strings.NewReader("jsonencode({ certs = local.certs, entries = local.entries })\n")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("terraform console: %v\n%s", err, out)
-		}
-		return string(out)
+		return console(t, tf, configuration(vSetFloor, size{5, 2}, changed), "jsonencode({ certs = local.certs, entries = local.entries })")
+	}
+	// Beyond the 1,024 values of Terraform's range().
+	if got := strings.TrimSpace(console(t, tf, configuration(vSetFloor, size{2001, 1500}, -1),
+		`"${length(local.certs)} ${length(local.users)} ${local.users[1499]}"`)); got != `"2001 1500 `+userUPN(1499)+`"` {
+		t.Errorf("2,001 certifications over 1,500 users: %s", got)
 	}
 	base, changed := show(-1), show(3)
 	for i := range 5 {
@@ -191,4 +181,25 @@ func TestTargetsFromFigures(t *testing.T) {
 			t.Errorf("with a failed plan at 30,000, %s: %q", target, rows[target])
 		}
 	}
+}
+
+// console evaluates expr in a configuration with terraform console.
+func console(t *testing.T, tf, config, expr string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rc"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), tf, "console")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "rc"), "CHECKPOINT_DISABLE=1")
+	cmd.Stdin = strings.NewReader(expr + "\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("terraform console: %v\n%s", err, out)
+	}
+	return string(out)
 }
