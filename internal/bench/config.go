@@ -25,8 +25,8 @@ const certsLocals = `locals {
   cert_index = [for i in flatten([for hi in range(@N_K@) : [for lo in range(1000) : hi * 1000 + lo]]) : i if i < @N@]
   users      = [for u in local.user_index : format("bench.user%05d@contoso.example", u + 1)]
   certs = {
-    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
-      user_id           = local.users[i % length(local.users)]
+    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % @USERS@], i) => {
+      user_id           = local.users[i % @USERS@]
       display_name      = "Bench certification ${i}"
       certification_id  = format("BENCH-%05d", i)
       issuing_authority = "Bench Authority"
@@ -40,7 +40,7 @@ const certsLocals = `locals {
 
 const entriesLocals = `locals {
   entries = {
-    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % length(local.users)], i) => {
+    for i in local.cert_index : format("%s/BENCH-%05d", local.users[i % @USERS@], i) => {
       id                      = format("5a1f0c2e-%04x-4b7d-9e3a-%012d", i % 65536, i)
       created_date_time       = format("2026-01-02T03:04:05.%07dZ", i)
       last_modified_date_time = i == local.changed ? "2026-01-09T10:11:12.1234567Z" : format("2026-01-02T03:04:05.%07dZ", i)

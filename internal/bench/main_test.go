@@ -174,6 +174,11 @@ func TestTargetsFromFigures(t *testing.T) {
 			t.Errorf("after the fix, %s: %q, want met", target, rows[target])
 		}
 	}
+	delete(b.results, key{0, 30000, vSet, opDestroy})
+	if rows := targetRows(b); rows["N = 30,000 at 0s: every operation completes"] != "**not met**" {
+		t.Errorf("without a destroy at 30,000: %q", rows["N = 30,000 at 0s: every operation completes"])
+	}
+	b.results[key{0, 30000, vSet, opDestroy}] = &sample{times: sec(60), requests: []int{1}, writes: []int{1}}
 	b.results[key{0, 30000, vSet, opPlan}].failures = []string{"timeout"}
 	rows = targetRows(b)
 	for _, target := range []string{"N = 30,000 at 0s: every operation completes", "refresh (plan): ≤ 1 HTTP request per 15 users"} {
