@@ -1,13 +1,22 @@
-// Command bench is `make bench`: it builds this provider, the plugin floor
-// (internal/bench/floor/serve: the same resource schema, CRUD without I/O) and the Graph
-// mock, then runs terraform apply, plan (a refresh of everything) and destroy for N
-// certifications over M users, interleaved across three variants (this provider, the
-// floor, and N terraform_data), at each mock latency. It prints a Markdown report and
-// writes it to BENCHMARKS.md.
+// Command bench is `make bench`: it builds this provider and the Graph mock, then, for each
+// size (N certifications over M users) and mock latency, runs side by side:
 //
-//	go run ./internal/bench -sizes 100,1000 -users 50 -repeats 3 -latencies 0,80ms
+//   - graph_person_certifications: one instance holding the N-entry map; apply (create
+//     all), plan (a refresh with no change), apply of a one-entry change, destroy;
+//   - its floor: one terraform_data instance holding the same map plus the computed
+//     entries (id and audit timestamps per key) the resource keeps, for the same operations;
+//   - at the -instance-sizes: the same certifications as N graph_person_certification
+//     instances (apply and destroy), at the first latency only unless -instance-all-latencies.
 //
-// Everything runs on loopback; the mock is the bundled one (internal/cmd/mockgraph).
+// With -instance-floors, the per-instance plugin floor (internal/bench/floor/serve), the
+// same floor with its audit attributes null, and N terraform_data instances join at the
+// -instance-sizes too (apply, plan, destroy). It prints a Markdown report, targets
+// included, and writes it to BENCHMARKS.md.
+//
+//	go run ./internal/bench -sizes 1000/300 -latencies 0 -instance-sizes 1000
+//
+// Everything runs on loopback; the mock is the bundled one (internal/cmd/mockgraph), started
+// afresh for every size and latency.
 package main
 
 import (
@@ -22,28 +31,37 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/bench/floor"
 )
 
+// size is one scenario: n certifications spread round-robin over users users.
+type size struct{ n, users int }
+
+func (s size) String() string { return fmt.Sprintf("%d / %d", s.n, s.users) }
+
 type options struct {
-	root        string
-	terraform   string
-	sizes       []int
-	users       int
-	repeats     int
-	latencies   []time.Duration
-	parallelism int
-	out         string
-	buildTimes  bool
-	command     string
+	root           string
+	terraform      string
+	sizes          []size
+	instanceSizes  []int
+	instanceFloors bool
+	instanceAll    bool
+	instanceOps    []string
+	repeats        int
+	largeRepeats   int
+	large          int
+	latencies      []time.Duration
+	parallelism    int
+	opTimeout      time.Duration
+	out            string
+	buildTimes     bool
+	command        string
 }
 
 func main() {
@@ -55,28 +73,66 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+func parseOptions(args []string) (options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var o options
-	var sizes, lats string
+	var sizes, lats, instSizes string
 	fs.StringVar(&o.root, "root", ".", "the provider's module `directory`")
 	fs.StringVar(&o.terraform, "terraform", ".tools/terraform", "Terraform CLI `path`")
-	fs.StringVar(&sizes, "sizes", "100,1000", "comma-separated resource counts N")
-	fs.IntVar(&o.users, "users", 50, "users M the certifications are spread over")
-	fs.IntVar(&o.repeats, "repeats", 3, "repeats of each operation per variant")
+	fs.StringVar(&sizes, "sizes", "1000/300,2000/600,10000/3000,30000/10000",
+		"comma-separated `N/users`: N certifications spread over that many users")
+	fs.StringVar(&instSizes, "instance-sizes", "1000,2000",
+		"comma-separated N of -sizes at which the certifications also run as N graph_person_certification instances (empty: none)")
+	fs.BoolVar(&o.instanceFloors, "instance-floors", false,
+		"at the -instance-sizes, also run the per-instance plugin floor, that floor with audit attributes null, and N terraform_data instances")
+	fs.BoolVar(&o.instanceAll, "instance-all-latencies", false,
+		"run the graph_person_certification instances at every latency, not only the first")
+	var instOps string
+	fs.StringVar(&instOps, "instance-ops", "apply,destroy", "operations of the graph_person_certification instances: apply, or apply,destroy")
+	fs.IntVar(&o.repeats, "repeats", 2, "repeats of each operation per variant, for N below -large")
+	fs.IntVar(&o.largeRepeats, "large-repeats", 1, "repeats for N of -large and more")
+	fs.IntVar(&o.large, "large", 2000, "the N from which -large-repeats applies")
 	fs.StringVar(&lats, "latencies", "0,80ms", "comma-separated mock latencies (-latency of the mock)")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
+	fs.DurationVar(&o.opTimeout, "op-timeout", 30*time.Minute, "longest one terraform command may take before it is interrupted")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "report `file` (empty: print only)")
-	fs.BoolVar(&o.buildTimes, "build-times", true, "measure clean (fresh GOCACHE) and warm go build times")
+	fs.BoolVar(&o.buildTimes, "build-times", false, "measure clean (fresh GOCACHE) and warm go build times (minutes of CPU)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	for _, s := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-sizes: %q is not a positive count", s)
+		n, m, ok := strings.Cut(strings.TrimSpace(s), "/")
+		sz := size{}
+		var err1, err2 error
+		sz.n, err1 = strconv.Atoi(n)
+		sz.users, err2 = strconv.Atoi(m)
+		if !ok || err1 != nil || err2 != nil || sz.n < 1 || sz.users < 1 {
+			return o, fmt.Errorf("-sizes: %q is not N/users with both positive counts, e.g. 1000/300", s)
 		}
-		o.sizes = append(o.sizes, n)
+		if slices.ContainsFunc(o.sizes, func(x size) bool { return x.n == sz.n }) {
+			return o, fmt.Errorf("-sizes: N = %d appears twice", sz.n)
+		}
+		o.sizes = append(o.sizes, sz)
+	}
+	if strings.TrimSpace(instSizes) != "" {
+		for _, s := range strings.Split(instSizes, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || !slices.ContainsFunc(o.sizes, func(x size) bool { return x.n == n }) {
+				return o, fmt.Errorf("-instance-sizes: %q is not one of the N of -sizes", s)
+			}
+			o.instanceSizes = append(o.instanceSizes, n)
+		}
+	}
+	switch strings.ReplaceAll(instOps, " ", "") {
+	case "apply":
+		o.instanceOps = []string{opApply}
+	case "apply,destroy":
+		o.instanceOps = []string{opApply, opDestroy}
+	default:
+		return o, fmt.Errorf("-instance-ops: %q is neither apply nor apply,destroy", instOps)
 	}
 	for _, s := range strings.Split(lats, ",") {
 		s = strings.TrimSpace(s)
@@ -85,16 +141,16 @@ func run(ctx context.Context, args []string) error {
 		}
 		d, err := time.ParseDuration(s)
 		if err != nil || d < 0 {
-			return fmt.Errorf("-latencies: %q is not a duration", s)
+			return o, fmt.Errorf("-latencies: %q is not a duration", s)
 		}
 		o.latencies = append(o.latencies, d)
 	}
-	if o.users < 1 || o.repeats < 1 || o.parallelism < 1 {
-		return errors.New("-users, -repeats and -parallelism must be at least 1")
+	if o.repeats < 1 || o.largeRepeats < 1 || o.parallelism < 1 || o.opTimeout <= 0 {
+		return o, errors.New("-repeats, -large-repeats and -parallelism must be at least 1, -op-timeout more than 0")
 	}
 	root, err := filepath.Abs(o.root)
 	if err != nil {
-		return err
+		return o, err
 	}
 	// The command goes into BENCHMARKS.md: paths inside the repository are written relative
 	// to it, so no machine's layout is committed.
@@ -105,37 +161,103 @@ func run(ctx context.Context, args []string) error {
 		}
 		shown[i] = a
 	}
-	o.command = "go run ./internal/bench " + strings.Join(shown, " ")
+	o.command = strings.TrimSpace("go run ./internal/bench " + strings.Join(shown, " "))
 	o.root = root
 	if !filepath.IsAbs(o.terraform) {
 		o.terraform = filepath.Join(root, o.terraform)
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string) error {
+	o, err := parseOptions(args)
+	if err != nil {
+		return err
 	}
 	b := &bench{opts: o, results: map[key]*sample{}}
 	return b.run(ctx)
 }
 
-// Variants, in the order they are interleaved.
+// Variants.
 const (
-	vProvider = "provider"
-	vFloor    = "floor"
-	// vFloorNull is the floor with its computed audit attributes left null
-	// (floor.NullComputedEnv): a lighter state, so a lighter Terraform workload.
-	vFloorNull = "floor, audit null"
-	vData      = "terraform_data"
+	// vSet is graph_person_certifications: one instance holding every certification.
+	vSet = "graph_person_certifications"
+	// vSetFloor is one terraform_data holding the same map and the computed entries.
+	vSetFloor = "terraform_data (map)"
+	// vInst is N graph_person_certification instances.
+	vInst = "graph_person_certification ×N"
+	// With -instance-floors: the per-instance plugin floor, the same floor leaving its
+	// computed audit attributes null (floor.NullComputedEnv), and N terraform_data instances.
+	vInstFloor     = "plugin floor ×N"
+	vInstFloorNull = "plugin floor ×N, audit null"
+	vInstData      = "terraform_data ×N"
 )
 
-var variants = []string{vProvider, vFloor, vFloorNull, vData}
+// Operations. opUpdate is an apply that changes one field of one entry.
+const (
+	opApply   = "apply"
+	opPlan    = "plan"
+	opUpdate  = "one-entry apply"
+	opDestroy = "destroy"
+)
 
-// binDir is the dev_overrides directory of a variant's plugin ("" for terraform_data).
-func (b *bench) binDir(variant string) (string, bool) {
-	if variant == vFloorNull {
-		variant = vFloor
+var ops = []string{opApply, opPlan, opUpdate, opDestroy}
+
+// isMap reports whether a variant is one instance holding the map.
+func isMap(v string) bool { return v == vSet || v == vSetFloor }
+
+// offline reports whether a variant sends nothing to the mock: it runs at the first
+// latency only, and its figures stand for every latency.
+func offline(v string) bool { return v != vSet && v != vInst }
+
+// hasOp reports whether variant v runs operation op.
+func (b *bench) hasOp(v, op string) bool {
+	switch {
+	case isMap(v):
+		return true
+	case op == opUpdate:
+		return false
+	case op == opPlan:
+		// graph_person_certification ×N plans only beside the old per-instance floors.
+		return v != vInst || b.opts.instanceFloors
+	case v == vInst:
+		return slices.Contains(b.opts.instanceOps, op)
 	}
-	d, ok := b.bins[variant]
-	return d, ok
+	return true
 }
 
-var ops = []string{"apply", "plan", "destroy"}
+// variantsAt is every variant run at a size and latency, in interleaving order.
+func (b *bench) variantsAt(s size, lat time.Duration) []string {
+	vs := []string{vSet, vSetFloor}
+	if slices.Contains(b.opts.instanceSizes, s.n) {
+		vs = append(vs, vInst)
+		if b.opts.instanceFloors {
+			vs = append(vs, vInstFloor, vInstFloorNull, vInstData)
+		}
+	}
+	if lat != b.opts.latencies[0] {
+		vs = slices.DeleteFunc(vs, func(v string) bool { return offline(v) || (v == vInst && !b.opts.instanceAll) })
+	}
+	return vs
+}
+
+func (b *bench) repeatsAt(s size) int {
+	if s.n >= b.opts.large {
+		return b.opts.largeRepeats
+	}
+	return b.opts.repeats
+}
+
+// binDir is the dev_overrides directory of a variant's plugin; false for terraform_data.
+func (b *bench) binDir(variant string) (string, bool) {
+	switch variant {
+	case vSet, vInst:
+		return b.bins[vInst], true
+	case vInstFloor, vInstFloorNull:
+		return b.bins[vInstFloor], true
+	}
+	return "", false
+}
 
 type key struct {
 	latency time.Duration
@@ -146,7 +268,9 @@ type key struct {
 
 type sample struct {
 	times    []time.Duration
-	requests []int           // mock requests per run (provider variant only)
+	requests []int           // HTTP requests reaching the mock per run ($batch: one)
+	items    []int           // requests per run, $batch items counted one by one
+	writes   []int           // POST, PATCH and DELETE items per run, batch items one by one
 	rssKB    []int64         // peak VmHWM of the provider process per run
 	cpu      []time.Duration // CPU time of the plugin processes per run
 	failures []string
@@ -155,16 +279,28 @@ type sample struct {
 type bench struct {
 	opts    options
 	work    string
-	bins    map[string]string // variant -> dev_overrides directory
+	bins    map[string]string // vInst (the provider) / vInstFloor -> dev_overrides directory
 	mock    string
 	token   string
 	results map[key]*sample
-	sizes   map[string]int64 // variant -> stripped binary size
+	sizes   map[string]int64 // binary -> stripped size
 	startup map[string][]time.Duration
 	build   struct{ clean, warm time.Duration }
+	started time.Time
+	elapsed time.Duration
+	partial string // what a report written before the end covers; "" once complete
+}
+
+// get is the sample of a cell; offline variants are looked up at the first latency.
+func (b *bench) get(lat time.Duration, n int, v, op string) *sample {
+	if offline(v) {
+		lat = b.opts.latencies[0]
+	}
+	return b.results[key{lat, n, v, op}]
 }
 
 func (b *bench) run(ctx context.Context) error {
+	b.started = time.Now()
 	work, err := os.MkdirTemp("", "graph-bench-")
 	if err != nil {
 		return err
@@ -178,44 +314,50 @@ func (b *bench) run(ctx context.Context) error {
 	if err := b.buildAll(ctx); err != nil {
 		return err
 	}
-	seed, err := b.writeSeed()
-	if err != nil {
+	if err := b.measureStartup(ctx); err != nil {
 		return err
 	}
-	for _, lat := range b.opts.latencies {
-		url, stop, err := b.startMock(ctx, seed, lat)
-		if err != nil {
-			return err
-		}
-		for _, n := range b.opts.sizes {
-			if err := b.scenario(ctx, url, lat, n); err != nil {
-				stop()
+	// The report is rewritten after every scenario, marked partial, so an interrupted run
+	// (a long one on a busy machine) still leaves what it measured.
+	// Size by size, in the order given, each at every latency: a run cut short keeps
+	// whole sizes.
+	for _, s := range b.opts.sizes {
+		for _, lat := range b.opts.latencies {
+			err := b.scenario(ctx, lat, s)
+			b.partial = fmt.Sprintf("up to N = %d at %s", s.n, lat)
+			if err != nil {
+				b.partial = fmt.Sprintf("before N = %d at %s finished (%v)", s.n, lat, err)
+				_ = b.writeReport(context.WithoutCancel(ctx), false)
+				return err
+			}
+			if err := b.writeReport(ctx, false); err != nil {
 				return err
 			}
 		}
-		if lat == b.opts.latencies[0] {
-			if err := b.measureStartup(ctx, url); err != nil {
-				stop()
-				return err
-			}
-		}
-		stop()
 	}
 	if b.opts.buildTimes {
 		if err := b.measureBuilds(ctx); err != nil {
 			return err
 		}
 	}
+	b.partial = ""
+	return b.writeReport(ctx, true)
+}
+
+func (b *bench) writeReport(ctx context.Context, print bool) error {
+	b.elapsed = time.Since(b.started)
 	report := b.report(ctx)
-	fmt.Print(report)
-	if b.opts.out != "" {
-		out := b.opts.out
-		if !filepath.IsAbs(out) {
-			out = filepath.Join(b.opts.root, out)
-		}
-		return os.WriteFile(out, []byte(report), 0o644)
+	if print {
+		fmt.Print(report)
 	}
-	return nil
+	if b.opts.out == "" {
+		return nil
+	}
+	out := b.opts.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(b.opts.root, out)
+	}
+	return os.WriteFile(out, []byte(report), 0o644)
 }
 
 // releaseFlags are the release build's: trimmed paths, no symbol table or DWARF.
@@ -224,8 +366,12 @@ var releaseFlags = []string{"build", "-trimpath", "-ldflags=-s -w"}
 func (b *bench) buildAll(ctx context.Context) error {
 	b.bins = map[string]string{}
 	b.sizes = map[string]int64{}
-	for _, v := range []struct{ variant, pkg string }{{vProvider, "."}, {vFloor, "./internal/bench/floor/serve"}} {
-		dir := filepath.Join(b.work, v.variant)
+	builds := []struct{ variant, pkg string }{{vInst, "."}}
+	if b.opts.instanceFloors {
+		builds = append(builds, struct{ variant, pkg string }{vInstFloor, "./internal/bench/floor/serve"})
+	}
+	for i, v := range builds {
+		dir := filepath.Join(b.work, fmt.Sprintf("plugin%d", i))
 		out := filepath.Join(dir, "terraform-provider-graph")
 		logf("building %s (%s)", v.variant, v.pkg)
 		if err := b.goCmd(ctx, nil, append(slices.Clone(releaseFlags), "-o", out, v.pkg)...); err != nil {
@@ -254,10 +400,7 @@ func (b *bench) goCmd(ctx context.Context, env []string, args ...string) error {
 	return nil
 }
 
-// userID is the object id of bench user i.
-func userID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1) }
-
-func (b *bench) writeSeed() (string, error) {
+func (b *bench) writeSeed(users int) (string, error) {
 	type user struct {
 		ID                string `json:"id"`
 		UserPrincipalName string `json:"userPrincipalName"`
@@ -266,11 +409,14 @@ func (b *bench) writeSeed() (string, error) {
 	var f struct {
 		Users []user `json:"users"`
 	}
-	for i := range b.opts.users {
-		f.Users = append(f.Users, user{userID(i), fmt.Sprintf("bench.user%03d@contoso.example", i+1), fmt.Sprintf("Bench User %d", i+1)})
+	for i := range users {
+		f.Users = append(f.Users, user{userID(i), userUPN(i), fmt.Sprintf("Bench User %d", i+1)})
 	}
-	raw, _ := json.Marshal(f)
-	p := filepath.Join(b.work, "seed.json")
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(b.work, fmt.Sprintf("seed-%d.json", users))
 	return p, os.WriteFile(p, raw, 0o644)
 }
 
@@ -288,7 +434,7 @@ func (b *bench) startMock(ctx context.Context, seed string, lat time.Duration) (
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 	}
-	for range 200 {
+	for range 400 {
 		if raw, err := os.ReadFile(urlFile); err == nil && len(raw) > 0 {
 			logf("mock at %s, latency %s", strings.TrimSpace(string(raw)), lat)
 			return strings.TrimSpace(string(raw)), stop, nil
@@ -299,52 +445,32 @@ func (b *bench) startMock(ctx context.Context, seed string, lat time.Duration) (
 	return "", nil, fmt.Errorf("the mock did not start:\n%s", logBuf.String())
 }
 
-// mockRequests reads the mock's request counter (GET /_mock/stats).
-func mockRequests(ctx context.Context, url string) (int, error) {
+// mockStats is the mock's counters (GET /_mock/stats).
+type mockStats struct {
+	Requests      int            `json:"requests"`
+	Items         int            `json:"items"`
+	ItemsByMethod map[string]int `json:"itemsByMethod"`
+}
+
+func (s mockStats) writes() int {
+	return s.ItemsByMethod[http.MethodPost] + s.ItemsByMethod[http.MethodPatch] + s.ItemsByMethod[http.MethodDelete]
+}
+
+func readStats(ctx context.Context, url string) (mockStats, error) {
+	var s mockStats
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/_mock/stats", nil)
 	if err != nil {
-		return 0, err
+		return s, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return s, err
 	}
 	defer resp.Body.Close()
-	var s struct {
-		Requests int `json:"requests"`
+	if resp.StatusCode != http.StatusOK {
+		return s, fmt.Errorf("GET /_mock/stats: %s", resp.Status)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		return 0, err
-	}
-	return s.Requests, nil
-}
-
-// configuration is N certifications spread round-robin over the bench users, as this
-// provider's resource or as terraform_data carrying the same values.
-func (b *bench) configuration(variant string, n int) string {
-	var sb strings.Builder
-	if variant != vData {
-		sb.WriteString("terraform {\n  required_providers {\n    graph = { source = \"graphprofile/graph\" }\n  }\n}\n\n")
-	}
-	sb.WriteString("locals {\n  users = [\n")
-	for i := range b.opts.users {
-		fmt.Fprintf(&sb, "    %q,\n", userID(i))
-	}
-	fmt.Fprintf(&sb, "  ]\n  certs = { for i in range(%d) : format(\"c%%05d\", i) => i }\n}\n\n", n)
-	values := `user_id           = local.users[each.value %% %d]
-  display_name      = "Bench certification ${each.value}"
-  issuing_authority = "Bench Authority"
-  issued_date       = "2025-03-14"
-  web_url           = "https://example.com/cert/${each.value}"
-  allowed_audiences = ["organization"]`
-	values = fmt.Sprintf(values, b.opts.users)
-	if variant == vData {
-		fmt.Fprintf(&sb, "resource \"terraform_data\" \"c\" {\n  for_each = local.certs\n  input = {\n    %s\n  }\n}\n",
-			strings.ReplaceAll(values, "\n", "\n  "))
-	} else {
-		fmt.Fprintf(&sb, "resource \"graph_person_certification\" \"c\" {\n  for_each = local.certs\n  %s\n}\n", values)
-	}
-	return sb.String()
+	return s, json.NewDecoder(resp.Body).Decode(&s)
 }
 
 type runDir struct {
@@ -352,12 +478,9 @@ type runDir struct {
 	env []string
 }
 
-func (b *bench) prepare(variant string, lat time.Duration, n int, url string) (runDir, error) {
-	dir := filepath.Join(b.work, fmt.Sprintf("%s-%s-%d", variant, lat, n))
+func (b *bench) prepare(variant string, lat time.Duration, s size, url string) (runDir, error) {
+	dir := filepath.Join(b.work, fmt.Sprintf("%s-%s-%d", strings.NewReplacer(" ", "", "×", "x", "(", "", ")", "", ",", "").Replace(variant), lat, s.n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return runDir{}, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.configuration(variant, n)), 0o644); err != nil {
 		return runDir{}, err
 	}
 	rc := ""
@@ -369,14 +492,16 @@ func (b *bench) prepare(variant string, lat time.Duration, n int, url string) (r
 		return runDir{}, err
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rcPath, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"GRAPH_ENDPOINT="+url, "GRAPH_ACCESS_TOKEN="+b.token, "TF_LOG=")
-	if variant == vFloorNull {
+		"GRAPH_ENDPOINT="+url, "GRAPH_ACCESS_TOKEN="+b.token, "TF_LOG=", "TF_LOG_PROVIDER=")
+	if variant == vInstFloorNull {
 		env = append(env, floor.NullComputedEnv+"=1")
 	}
 	return runDir{dir: dir, env: env}, nil
 }
 
-func (b *bench) terraform(ctx context.Context, rd runDir, args ...string) (time.Duration, error) {
+func (b *bench) terraform(ctx context.Context, rd runDir, args ...string) (time.Duration, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.opTimeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, b.opts.terraform, args...)
 	cmd.Dir, cmd.Env = rd.dir, rd.env
 	// Interrupted, Terraform stops its plugins itself; a kill would orphan them.
@@ -388,21 +513,24 @@ func (b *bench) terraform(ctx context.Context, rd runDir, args ...string) (time.
 	err := cmd.Run()
 	d := time.Since(start)
 	if err != nil {
-		tail := out.String()
-		if len(tail) > 4000 {
-			tail = tail[len(tail)-4000:]
-		}
-		return d, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, tail)
+		return d, out.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, tail(out.String()))
 	}
-	return d, nil
+	return d, out.String(), nil
+}
+
+func tail(s string) string {
+	if len(s) > 4000 {
+		return "…" + s[len(s)-4000:]
+	}
+	return s
 }
 
 func (b *bench) opArgs(op string) []string {
 	p := "-parallelism=" + strconv.Itoa(b.opts.parallelism)
 	switch op {
-	case "apply":
+	case opApply, opUpdate:
 		return []string{"apply", "-auto-approve", "-input=false", "-no-color", "-compact-warnings", p}
-	case "plan":
+	case opPlan:
 		// A refresh of everything; -detailed-exitcode makes a non-empty plan an error.
 		return []string{"plan", "-input=false", "-no-color", "-compact-warnings", "-detailed-exitcode", p}
 	default:
@@ -410,77 +538,140 @@ func (b *bench) opArgs(op string) []string {
 	}
 }
 
-// scenario runs every repeat: for each operation, each variant in turn (the order
-// rotates per repeat), so drift in the machine's speed hits all variants alike.
-func (b *bench) scenario(ctx context.Context, url string, lat time.Duration, n int) error {
+// expected is what Terraform must report for an operation to count as done as asked: the
+// one-entry apply changes exactly the one instance, in place.
+func expected(v, op string, n int) string {
+	count := n
+	if isMap(v) {
+		count = 1
+	}
+	switch op {
+	case opApply:
+		return fmt.Sprintf("Resources: %d added, 0 changed, 0 destroyed.", count)
+	case opUpdate:
+		return "Resources: 0 added, 1 changed, 0 destroyed."
+	case opDestroy:
+		return fmt.Sprintf("Resources: %d destroyed.", count)
+	}
+	return "No changes."
+}
+
+// scenario runs every repeat of one size at one latency against a fresh mock: for each
+// operation, each variant in turn (the order rotates per repeat), so drift in the
+// machine's speed hits all variants alike.
+func (b *bench) scenario(ctx context.Context, lat time.Duration, s size) error {
+	seed, err := b.writeSeed(s.users)
+	if err != nil {
+		return err
+	}
+	url, stop, err := b.startMock(ctx, seed, lat)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	variants := b.variantsAt(s, lat)
 	dirs := map[string]runDir{}
 	for _, v := range variants {
-		rd, err := b.prepare(v, lat, n, url)
+		rd, err := b.prepare(v, lat, s, url)
 		if err != nil {
 			return err
 		}
 		dirs[v] = rd
 	}
-	for rep := range b.opts.repeats {
+	for rep := range b.repeatsAt(s) {
 		order := slices.Clone(variants)
 		for range rep % len(order) {
 			order = append(order[1:], order[0])
 		}
 		for _, op := range ops {
 			for _, v := range order {
-				k := key{lat, n, v, op}
-				s := b.results[k]
-				if s == nil {
-					s = &sample{}
-					b.results[k] = s
+				if !b.hasOp(v, op) {
+					continue
 				}
-				before, err := mockRequests(ctx, url)
-				if err != nil {
-					return fmt.Errorf("mock stats: %w", err)
+				if err := b.runOp(ctx, url, lat, s, v, op, dirs[v], rep); err != nil {
+					return err
 				}
-				var peak *rssWatch
-				if bin, ok := b.binDir(v); ok {
-					peak = watchRSS(filepath.Join(bin, "terraform-provider-graph"))
-				}
-				d, err := b.terraform(ctx, dirs[v], b.opArgs(op)...)
-				if peak != nil {
-					kb, cpu := peak.stop()
-					s.rssKB = append(s.rssKB, kb)
-					s.cpu = append(s.cpu, cpu)
-				}
-				if err != nil {
-					if ctx.Err() != nil {
-						return ctx.Err()
-					}
-					s.failures = append(s.failures, err.Error())
-					logf("FAILED %s %s N=%d latency=%s: %v", v, op, n, lat, err)
-				}
-				after, err := mockRequests(ctx, url)
-				if err != nil {
-					return fmt.Errorf("mock stats: %w", err)
-				}
-				s.times = append(s.times, d)
-				s.requests = append(s.requests, after-before)
-				logf("N=%d latency=%s repeat %d: %-14s %-7s %8s  %d requests", n, lat, rep+1, v, op, d.Round(time.Millisecond), after-before)
 			}
 		}
 	}
 	return nil
 }
 
-// measureStartup times `terraform providers schema -json` for the provider and the
-// floor: Terraform starts, launches the plugin, and asks for its schema over go-plugin.
-// Terraform's own start-up is in both; the difference is the provider's.
-func (b *bench) measureStartup(ctx context.Context, url string) error {
+func (b *bench) runOp(ctx context.Context, url string, lat time.Duration, s size, v, op string, rd runDir, rep int) error {
+	// The one-entry change is in the configuration from that apply on (destroy included, so
+	// its refresh sees no change); the next repeat's apply starts from the base again.
+	changed := -1
+	if op == opUpdate || op == opDestroy {
+		changed = 0
+	}
+	if !isMap(v) {
+		changed = -1
+	}
+	if err := os.WriteFile(filepath.Join(rd.dir, "main.tf"), []byte(configuration(v, s, changed)), 0o644); err != nil {
+		return err
+	}
+	k := key{lat, s.n, v, op}
+	smp := b.results[k]
+	if smp == nil {
+		smp = &sample{}
+		b.results[k] = smp
+	}
+	before, err := readStats(ctx, url)
+	if err != nil {
+		return fmt.Errorf("mock stats: %w", err)
+	}
+	var peak *rssWatch
+	if bin, ok := b.binDir(v); ok {
+		peak = watchRSS(filepath.Join(bin, "terraform-provider-graph"))
+	}
+	d, out, err := b.terraform(ctx, rd, b.opArgs(op)...)
+	if peak != nil {
+		kb, cpu := peak.stop()
+		smp.rssKB = append(smp.rssKB, kb)
+		smp.cpu = append(smp.cpu, cpu)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if want := expected(v, op, s.n); err == nil && !strings.Contains(out, want) {
+		err = fmt.Errorf("terraform %s did not report %q:\n%s", op, want, tail(out))
+	}
+	if err != nil {
+		smp.failures = append(smp.failures, fmt.Sprintf("%s, %s, N=%d, latency %s: %v", v, op, s.n, lat, err))
+		logf("FAILED %s %s N=%d latency=%s: %v", v, op, s.n, lat, err)
+	}
+	after, err := readStats(ctx, url)
+	if err != nil {
+		return fmt.Errorf("mock stats: %w", err)
+	}
+	smp.times = append(smp.times, d)
+	smp.requests = append(smp.requests, after.Requests-before.Requests)
+	smp.items = append(smp.items, after.Items-before.Items)
+	smp.writes = append(smp.writes, after.writes()-before.writes())
+	logf("N=%d/%d latency=%s repeat %d: %-30s %-15s %9s  %d requests, %d items, %d writes", s.n, s.users, lat, rep+1, v, op,
+		d.Round(time.Millisecond), after.Requests-before.Requests, after.Items-before.Items, after.writes()-before.writes())
+	return nil
+}
+
+// measureStartup times `terraform providers schema -json` for the provider (and the
+// floor, when built): Terraform starts, launches the plugin, and asks for its schema over
+// go-plugin. Terraform's own start-up is in both; the difference is the provider's.
+func (b *bench) measureStartup(ctx context.Context) error {
 	b.startup = map[string][]time.Duration{}
-	for rep := range max(b.opts.repeats, 5) {
-		_ = rep
-		for _, v := range []string{vProvider, vFloor} {
-			rd, err := b.prepare(v, 0, 1, url)
+	variants := []string{vInst}
+	if b.opts.instanceFloors {
+		variants = append(variants, vInstFloor)
+	}
+	for range 5 {
+		for _, v := range variants {
+			rd, err := b.prepare(v, 0, size{1, 1}, "http://127.0.0.1:1")
 			if err != nil {
 				return err
 			}
-			d, err := b.terraform(ctx, rd, "providers", "schema", "-json")
+			if err := os.WriteFile(filepath.Join(rd.dir, "main.tf"), []byte(configuration(v, size{1, 1}, -1)), 0o644); err != nil {
+				return err
+			}
+			d, _, err := b.terraform(ctx, rd, "providers", "schema", "-json")
 			if err != nil {
 				return err
 			}
@@ -509,279 +700,4 @@ func (b *bench) measureBuilds(ctx context.Context) error {
 	}
 	b.build.warm = time.Since(start)
 	return nil
-}
-
-// rssWatch samples /proc for processes running one executable and keeps the largest
-// VmHWM (the kernel's peak resident set of a process) seen.
-type rssWatch struct {
-	exe  string
-	done chan struct{}
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	peak int64
-	cpu  map[string]int64 // pid -> utime+stime in clock ticks, as last sampled
-}
-
-func watchRSS(exe string) *rssWatch {
-	w := &rssWatch{exe: exe, done: make(chan struct{}), cpu: map[string]int64{}}
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			w.sample()
-			select {
-			case <-w.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return w
-}
-
-func (w *rssWatch) sample() {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil || exe != w.exe {
-			continue
-		}
-		if ticks, ok := cpuTicks(e.Name()); ok {
-			w.mu.Lock()
-			w.cpu[e.Name()] = ticks
-			w.mu.Unlock()
-		}
-		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				w.mu.Lock()
-				w.peak = max(w.peak, kb)
-				w.mu.Unlock()
-			}
-		}
-	}
-}
-
-// stop ends the watch and returns the peak VmHWM in KiB and the CPU time the processes
-// used (user + system, summed over every process of the executable, as last sampled).
-func (w *rssWatch) stop() (int64, time.Duration) {
-	close(w.done)
-	w.wg.Wait()
-	var ticks int64
-	for _, t := range w.cpu {
-		ticks += t
-	}
-	return w.peak, time.Duration(ticks) * time.Second / clockTicks
-}
-
-// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux
-// architecture Go supports.
-const clockTicks = 100
-
-// cpuTicks reads utime + stime (fields 14 and 15) of /proc/<pid>/stat.
-func cpuTicks(pid string) (int64, bool) {
-	raw, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) is in parentheses and may hold spaces.
-	i := strings.LastIndexByte(string(raw), ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(raw[i+1:])) // f[0] is field 3
-	if len(f) < 13 {
-		return 0, false
-	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	return u + st, err1 == nil && err2 == nil
-}
-
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
-}
-
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s) == 0 {
-		return 0
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-
-func span(ds []time.Duration) string {
-	if len(ds) == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%s (%.2f–%.2f)", secs(median(ds)), slices.Min(ds).Seconds(), slices.Max(ds).Seconds())
-}
-
-func (b *bench) report(ctx context.Context) string {
-	var sb strings.Builder
-	w := func(format string, args ...any) { fmt.Fprintf(&sb, format, args...) }
-	tfVersion, _ := exec.CommandContext(ctx, b.opts.terraform, "version").Output()
-	w("# Benchmarks\n\n")
-	w("Written by `make bench` (`internal/bench`). Reproduce with:\n\n```shell\n%s\n```\n\n", strings.TrimSpace(b.opts.command))
-	w("Run on %s: %d CPUs, %s, %s, %s. Terraform `-parallelism=%d`; %d repeat(s) per cell, interleaved "+
-		"(per operation, each variant in turn, the order rotating per repeat). Times are wall time of the whole "+
-		"`terraform` command: median (min–max).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, runtime.Version(),
-		strings.SplitN(strings.TrimSpace(string(tfVersion)), "\n", 2)[0], b.opts.parallelism, b.opts.repeats)
-	w("- **provider**: this provider against the bundled Graph mock (`internal/cmd/mockgraph`, `-latency` as shown).\n")
-	w("- **floor**: `internal/bench/floor/serve`, a framework provider with the same resource schema and CRUD without I/O; " +
-		"its state holds what the provider's does (the computed audit attributes filled as Graph fills them).\n")
-	w("- **floor, audit null**: the same floor leaving the computed audit attributes null: less state, so less work for " +
-		"Terraform itself, which deep-copies the state after every resource.\n")
-	w("- **terraform_data**: the same N values as `terraform_data` inputs (Terraform's built-in provider, no plugin).\n\n")
-
-	w("| N / users | mock latency | operation | provider | floor | floor, audit null | terraform_data | provider ÷ floor | provider ÷ floor, audit null | plugin CPU: provider / floor | requests per resource | provider peak RSS |\n")
-	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	var failures []string
-	for _, lat := range b.opts.latencies {
-		for _, n := range b.opts.sizes {
-			for _, op := range ops {
-				p, f, d := b.results[key{lat, n, vProvider, op}], b.results[key{lat, n, vFloor, op}], b.results[key{lat, n, vData, op}]
-				fn := b.results[key{lat, n, vFloorNull, op}]
-				if p == nil || f == nil || d == nil || fn == nil {
-					continue
-				}
-				ratio := float64(median(p.times)) / float64(median(f.times))
-				ratioNull := float64(median(p.times)) / float64(median(fn.times))
-				reqs := 0
-				for _, r := range p.requests {
-					reqs = max(reqs, r)
-				}
-				w("| %d / %d | %s | %s | %s | %s | %s | %s | %.2f× | %.2f× | %.1f s / %.1f s | %.2f | %s |\n", n, b.opts.users, lat, op,
-					span(p.times), span(f.times), span(fn.times), span(d.times), ratio, ratioNull,
-					median(p.cpu).Seconds(), median(f.cpu).Seconds(), float64(reqs)/float64(n), mib(slices.Max(p.rssKB)))
-				for _, s := range []*sample{p, f, fn, d} {
-					failures = append(failures, s.failures...)
-				}
-			}
-		}
-	}
-	w("\nRequests per resource are the mock's counted HTTP requests for the operation (largest over the repeats) ÷ N. " +
-		"Plugin CPU is the median user + system time of the plugin processes Terraform started for the command.\n")
-	for _, lat := range b.opts.latencies {
-		if lat == 0 {
-			continue
-		}
-		for _, n := range b.opts.sizes {
-			p, f := b.results[key{lat, n, vProvider, "plan"}], b.results[key{lat, n, vFloor, "plan"}]
-			if p == nil || f == nil {
-				continue
-			}
-			oneGet := time.Duration(n) * lat / time.Duration(b.opts.parallelism)
-			added := median(p.times) - median(f.times)
-			w("\nRefresh of %d at %s: %s, against %s for one GET per resource at `-parallelism=%d` "+
-				"(N × latency ÷ parallelism, the transport time alone): **%.2f×**. Time the provider adds to the floor's "+
-				"refresh: %s, **%.2f×** that transport time.\n",
-				n, lat, secs(median(p.times)), secs(oneGet), b.opts.parallelism, float64(median(p.times))/float64(oneGet),
-				secs(added), float64(added)/float64(oneGet))
-		}
-	}
-	b.targets(w)
-	w("\n| | provider | floor |\n|---|---|---|\n")
-	w("| binary size (`-trimpath -ldflags \"-s -w\"`) | %s | %s |\n", mib(b.sizes[vProvider]/1024), mib(b.sizes[vFloor]/1024))
-	if b.startup != nil {
-		w("| start-up to schema served (`terraform providers schema -json`) | %s | %s |\n", span(b.startup[vProvider]), span(b.startup[vFloor]))
-	}
-	if b.opts.buildTimes {
-		w("| `go build` clean (fresh GOCACHE, module cache kept) | %s | |\n", secs(b.build.clean))
-		w("| `go build` warm (same GOCACHE again) | %s | |\n", secs(b.build.warm))
-	}
-	w("\nHow each figure is taken:\n\n")
-	w("- **Peak RSS**: while each `terraform` command runs, `/proc/*/exe` is scanned every 20 ms for the provider " +
-		"binary that Terraform launched through `dev_overrides`, and the largest `VmHWM` (the kernel's high-water mark of the " +
-		"process's resident set) is kept; the table shows the largest over all repeats of that operation. A rise in the last " +
-		"20 ms before the process exits can be missed.\n")
-	w("- **Start-up to schema served**: wall time of `terraform providers schema -json` in a configuration using the provider: " +
-		"Terraform starts, launches the plugin, completes the go-plugin handshake and receives GetProviderSchema. Terraform's own " +
-		"start-up is in both columns; the difference is the provider's. The floor reuses the resource's schema package, so it links " +
-		"the same SDK model code; its start-up is the framework's plus that.\n")
-	w("- **Requests**: the mock command counts every request it receives; `GET /_mock/stats` (loopback only) reports the counter, " +
-		"read before and after each command.\n")
-	if len(failures) > 0 {
-		w("\n%d run(s) failed; the first:\n\n```\n%s\n```\n", len(failures), failures[0])
-	}
-	return sb.String()
-}
-
-// targets checks the issue's targets against this run, at its largest N.
-func (b *bench) targets(w func(string, ...any)) {
-	n := slices.Max(b.opts.sizes)
-	verdict := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "**not met**"
-	}
-	reqs := func(s *sample) float64 {
-		if s == nil || len(s.requests) == 0 {
-			return -1
-		}
-		return float64(slices.Max(s.requests)) / float64(n)
-	}
-	w("\n## Against the targets (N = %d, %d users)\n\n", n, b.opts.users)
-	if slices.Contains(b.opts.latencies, 0) {
-		for _, floor := range []string{vFloor, vFloorNull} {
-			var parts []string
-			all := true
-			for _, op := range ops {
-				p, f := b.results[key{0, n, vProvider, op}], b.results[key{0, n, floor, op}]
-				if p == nil || f == nil {
-					all = false
-					continue
-				}
-				r := float64(median(p.times)) / float64(median(f.times))
-				all = all && r <= 1.25
-				parts = append(parts, fmt.Sprintf("%s %.2f×", op, r))
-			}
-			w("- apply, plan and destroy at 0 ms, each ≤ 1.25× the %s: %s — %s.\n", floor, strings.Join(parts, ", "), verdict(all))
-		}
-		a, d := reqs(b.results[key{0, n, vProvider, "apply"}]), reqs(b.results[key{0, n, vProvider, "destroy"}])
-		w("- requests per resource on apply and destroy ≤ 1: apply %.2f, destroy %.2f — %s.\n", a, d, verdict(a >= 0 && a <= 1 && d >= 0 && d <= 1))
-		if p := b.results[key{0, n, vProvider, "apply"}]; p != nil {
-			w("- provider peak RSS during the %d-resource apply: %s.\n", n, mib(slices.Max(p.rssKB)))
-		}
-	}
-	for _, lat := range b.opts.latencies {
-		p, f := b.results[key{lat, n, vProvider, "plan"}], b.results[key{lat, n, vFloor, "plan"}]
-		if lat == 0 || p == nil || f == nil {
-			continue
-		}
-		oneGet := time.Duration(n) * lat / time.Duration(b.opts.parallelism)
-		total := float64(median(p.times)) / float64(oneGet)
-		added := float64(median(p.times)-median(f.times)) / float64(oneGet)
-		w("- refresh at %s ≤ 0.2 requests per resource: %.3f — %s; ≤ 0.4× the time of one GET per resource: "+
-			"the whole `terraform plan` takes %.2f× the transport time of one GET per resource (Terraform's own refresh is in it), "+
-			"the provider's share %.2f× — %s for the provider's share, %s for the whole command.\n",
-			lat, reqs(p), verdict(reqs(p) <= 0.2), total, added, verdict(added <= 0.4), verdict(total <= 0.4))
-	}
-}
-
-func mib(kb int64) string {
-	if kb == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f MiB", float64(kb)/1024)
 }
