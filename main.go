@@ -2,14 +2,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/provider"
 )
@@ -31,10 +31,15 @@ func main() {
 	if !debug {
 		silenceUnreadLogs(os.LookupEnv, os.Setenv)
 	}
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: address,
-		Debug:   debug,
-	})
+	serve, err := provider.Server(version)()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err = tf6server.Serve(address, func() tfprotov6.ProviderServer { return serve }, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -19,7 +18,7 @@ const Token = "acceptance-test-token"
 
 // ProviderFactories serves the provider in-process to the real Terraform CLI.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"graph": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"graph": provider.Server("test"),
 }
 
 // Mock starts a Graph fake for one test, stopped when the test ends, and returns the

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/provider"
@@ -51,9 +51,13 @@ func NewCLI(t *testing.T, dir string) (*tfexec.Terraform, tfexec.ReattachInfo) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfgCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
+	serve, err := provider.Server("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
 		_ = tf6server.Serve(host+"/graphprofile/graph",
-			providerserver.NewProtocol6(provider.New("test")()),
+			func() tfprotov6.ProviderServer { return serve },
 			tf6server.WithDebug(ctx, cfgCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))

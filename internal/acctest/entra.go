@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -81,7 +80,7 @@ func (e *Entra) Getenv(k string) string {
 // Factories serve a provider that reads e's environment and trusts the fake.
 func (e *Entra) Factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"graph": providerserver.NewProtocol6WithError(provider.NewWithOptions("test", provider.Options{Getenv: e.Getenv, Transport: e.Transport})()),
+		"graph": provider.ServerOf(provider.NewWithOptions("test", provider.Options{Getenv: e.Getenv, Transport: e.Transport})),
 	}
 }
 

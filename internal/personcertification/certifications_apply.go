@@ -31,57 +31,79 @@ import (
 // ones with their ids, failed ones as they were, so the next apply does only the rest.
 
 func (r *CertificationsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ok := decodeBulk(ctx, req.Plan.Raw, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
+	if state := r.create(ctx, req.Plan.Raw, &resp.Diagnostics); state.Type() != nil {
+		resp.State.Raw = state
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stampNow())...)
+}
+
+func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if state := r.update(ctx, req.State.Raw, req.Plan.Raw, &resp.Diagnostics); state.Type() != nil {
+		resp.State.Raw = state
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stampNow())...)
+}
+
+func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if state := r.destroy(ctx, req.State.Raw, &resp.Diagnostics); state.Type() != nil {
+		resp.State.Raw = state
+	}
+}
+
+func stampNow() []byte {
+	stamp, _ := json.Marshal(time.Now().UTC())
+	return stamp
+}
+
+// create applies the first plan. The state it returns is what Graph holds; a zero value
+// when nothing could be done.
+func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+	plan, ok := decodeBulk(ctx, planRaw, diags)
+	if !ok || diags.HasError() {
+		return tftypes.Value{}
 	}
 	d, dd := plan.timeouts.Create(ctx, defaultBulkWriteTimeout)
-	resp.Diagnostics.Append(dd...)
+	diags.Append(dd...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	prior := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}}
-	state, diags := r.apply(ctx, prior, plan)
-	if diags.HasError() {
-		diags.AddError("The first apply of this resource did not finish",
+	state, more := r.apply(ctx, prior, plan)
+	if more.HasError() {
+		more.AddError("The first apply of this resource did not finish",
 			"Terraform marks a resource whose creation returned an error as tainted, and would replace it: delete every "+
 				"certification it holds and create them again. The state holds every certification created so far, so instead run "+
 				"`terraform untaint` on this resource (for example `terraform untaint graph_person_certifications.hr`) and apply "+
 				"again: that apply creates only what is missing.")
 	}
-	resp.Diagnostics.Append(diags...)
-	if state.IsKnown() && !state.IsNull() {
-		resp.State.Raw = state
-	}
-	stamp, _ := json.Marshal(time.Now().UTC())
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
+	diags.Append(more...)
+	return state
 }
 
-func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ok := decodeBulk(ctx, req.Plan.Raw, &resp.Diagnostics)
-	if !ok || resp.Diagnostics.HasError() {
-		return
+// update applies a plan to a prior state.
+func (r *CertificationsResource) update(ctx context.Context, priorRaw, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+	plan, ok := decodeBulk(ctx, planRaw, diags)
+	if !ok || diags.HasError() {
+		return tftypes.Value{}
 	}
-	prior, _ := decodeBulk(ctx, req.State.Raw, nil)
+	prior, _ := decodeBulk(ctx, priorRaw, nil)
 	d, dd := plan.timeouts.Update(ctx, defaultBulkWriteTimeout)
-	resp.Diagnostics.Append(dd...)
+	diags.Append(dd...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	state, diags := r.apply(ctx, prior, plan)
-	resp.Diagnostics.Append(diags...)
-	if state.IsKnown() && !state.IsNull() {
-		resp.State.Raw = state
-	}
-	stamp, _ := json.Marshal(time.Now().UTC())
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
+	state, more := r.apply(ctx, prior, plan)
+	diags.Append(more...)
+	return state
 }
 
-func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	prior, ok := decodeBulk(ctx, req.State.Raw, nil)
+// destroy deletes every entry; what could not be deleted stays in the state it returns
+// (a null state when everything went).
+func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+	prior, ok := decodeBulk(ctx, priorRaw, nil)
 	if !ok {
-		return
+		return tftypes.Value{}
 	}
 	d, dd := prior.timeouts.Delete(ctx, defaultBulkWriteTimeout)
-	resp.Diagnostics.Append(dd...)
+	diags.Append(dd...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	failed := map[string]error{}
@@ -99,7 +121,7 @@ func (r *CertificationsResource) Delete(ctx context.Context, req resource.Delete
 		}
 	})
 	if len(failed) == 0 {
-		return
+		return tftypes.NewValue(bulkObjectType(ctx), nil)
 	}
 	// Keep exactly the entries that are still in Graph.
 	raws := map[string]tftypes.Value{}
@@ -114,10 +136,12 @@ func (r *CertificationsResource) Delete(ctx context.Context, req resource.Delete
 		}
 	}
 	prior.deletions = map[string]string{}
-	if v, err := prior.encode(ctx, encodeEntries(raws, prior.wasMap)); err == nil {
-		resp.State.Raw = v
+	diags.Append(bulkError("deleting", "certifications", failed, userOfKey(prior)))
+	v, err := prior.encode(ctx, encodeEntries(raws, prior.wasMap))
+	if err != nil {
+		return priorRaw
 	}
-	resp.Diagnostics.Append(bulkError("deleting", "certifications", failed, userOfKey(prior)))
+	return v
 }
 
 func userOfKey(m *bulkModel) func(string) string {
@@ -492,47 +516,53 @@ func diagText(d diag.Diagnostics) string {
 // ImportState takes a comma-separated list of users ("megan@contoso.com,me") and every
 // certification they hold, keyed "<user_id>/<id>".
 func (r *CertificationsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if v, ok := r.importUsers(ctx, req.ID, &resp.Diagnostics); ok {
+		resp.State.Raw = v
+	}
+}
+
+func (r *CertificationsResource) importUsers(ctx context.Context, id string, diags *diag.Diagnostics) (tftypes.Value, bool) {
 	var users []string
-	for _, u := range strings.Split(req.ID, ",") {
+	for _, u := range strings.Split(id, ",") {
 		u = strings.TrimSpace(u)
 		if err := CheckUserID(u); err != nil {
-			resp.Diagnostics.AddError("Invalid import id",
+			diags.AddError("Invalid import id",
 				fmt.Sprintf("Expected a comma-separated list of users (object ids, userPrincipalNames or \"me\"), for example "+
 					"\"megan.bowen@contoso.com,me\": %v", err))
-			return
+			return tftypes.Value{}, false
 		}
 		users = append(users, u)
 	}
 	lists, failed := r.listUsers(ctx, users)
 	if len(failed) > 0 {
-		resp.Diagnostics.Append(bulkError("importing", "users", failed, func(k string) string { return k }))
-		return
+		diags.Append(bulkError("importing", "users", failed, func(k string) string { return k }))
+		return tftypes.Value{}, false
 	}
 	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{}, adopt: true}
 	m.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
 	raws := map[string]tftypes.Value{}
-	var diags diag.Diagnostics
+	var flat diag.Diagnostics
 	for _, u := range users {
 		for _, c := range lists[strings.ToLower(u)] {
 			var v Values
-			diags.Append(flatten(ctx, c, &v)...)
+			flat.Append(flatten(ctx, c, &v)...)
 			key := u + "/" + deref(c.GetId())
 			raw, err := entryValue(ctx, u, &v)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot import a certification", err.Error())
-				return
+				diags.AddError("Cannot import a certification", err.Error())
+				return tftypes.Value{}, false
 			}
 			raws[key] = raw
 			m.computed[key] = computedFrom(c)
 		}
 	}
-	resp.Diagnostics.Append(dedupeWarnings(diags)...)
+	diags.Append(dedupeWarnings(flat)...)
 	v, err := m.encode(ctx, encodeEntries(raws, false))
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot write the imported state", err.Error())
-		return
+		diags.AddError("Cannot write the imported state", err.Error())
+		return tftypes.Value{}, false
 	}
-	resp.State.Raw = v
+	return v, true
 }
 
 // entryValue writes a certification as a configuration would: the attributes Graph holds

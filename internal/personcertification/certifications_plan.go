@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -16,11 +17,19 @@ func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	plan, ok := decodeBulk(ctx, req.Plan.Raw, nil)
-	if !ok {
-		return // certifications unknown until apply: the computed values stay unknown
+	if v, ok := r.plan(ctx, req.Plan.Raw, req.State.Raw, &resp.Diagnostics); ok {
+		resp.Plan.Raw = v
 	}
-	prior, _ := decodeBulk(ctx, req.State.Raw, nil)
+}
+
+// plan settles a proposed plan's computed values against the prior state; ok is false
+// when the plan stays as proposed (certifications unknown until apply, or an error).
+func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tftypes.Value, diags *diag.Diagnostics) (tftypes.Value, bool) {
+	plan, ok := decodeBulk(ctx, planRaw, nil)
+	if !ok {
+		return planRaw, false // certifications unknown until apply: the computed values stay unknown
+	}
+	prior, _ := decodeBulk(ctx, priorRaw, nil)
 	plan.computed = make(map[string]computedEntry, len(plan.entries))
 	unknown := computedEntry{id: unknownString, created: unknownString, modified: unknownString}
 	var creates []*entry
@@ -43,8 +52,8 @@ func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if plan.exclusive && r.one.client != nil {
 		lists, failed := r.listUsers(ctx, usersOf(plan.entries))
 		if len(failed) > 0 {
-			resp.Diagnostics.Append(bulkError("planning", "users", failed, func(k string) string { return k }))
-			return
+			diags.Append(bulkError("planning", "users", failed, func(k string) string { return k }))
+			return planRaw, false
 		}
 		if plan.adopt {
 			adopted, _ := adoptions(creates, lists, held)
@@ -61,17 +70,17 @@ func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	v, err := plan.encode(ctx, plan.attrs["certifications"])
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot plan graph_person_certifications", err.Error())
-		return
+		diags.AddError("Cannot plan graph_person_certifications", err.Error())
+		return planRaw, false
 	}
 	if len(plan.deletions) == 0 && len(prior.deletions) > 0 {
 		// Nothing left to delete, and nothing else to do: the list of what the last apply
 		// deleted stays until the next refresh or change, or every plan after an exclusive
 		// apply that skipped the refresh would show it going.
 		plan.deletions = prior.deletions
-		if kept, err := plan.encode(ctx, plan.attrs["certifications"]); err == nil && kept.Equal(req.State.Raw) {
+		if kept, err := plan.encode(ctx, plan.attrs["certifications"]); err == nil && kept.Equal(priorRaw) {
 			v = kept
 		}
 	}
-	resp.Plan.Raw = v
+	return v, true
 }

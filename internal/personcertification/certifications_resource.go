@@ -363,18 +363,31 @@ func forEach(n int, fn func(i int)) {
 }
 
 func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	m, ok := decodeBulk(ctx, req.State.Raw, nil)
+	since, recent := r.one.createdAgo(ctx, req)
+	out, changed, allSeen := r.read(ctx, req.State.Raw, since, recent, &resp.Diagnostics)
+	if changed && !resp.Diagnostics.HasError() {
+		resp.State.Raw = out
+	}
+	if allSeen {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...) // all seen once
+	}
+}
+
+// read refreshes a state: changed is false when Graph holds what it says, allSeen when no
+// entry was missing from the lists. since and recent tell when the last apply wrote.
+func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, since time.Duration, recent bool, diags *diag.Diagnostics) (_ tftypes.Value, changed, allSeen bool) {
+	m, ok := decodeBulk(ctx, raw, nil)
 	if !ok {
-		return
+		return raw, false, false
 	}
 	d, dd := m.timeouts.Read(ctx, defaultBulkReadTimeout)
-	resp.Diagnostics.Append(dd...)
+	diags.Append(dd...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 
 	lists, failed := r.listUsers(ctx, usersOf(m.entries))
 	if len(failed) > 0 {
-		resp.Diagnostics.Append(bulkError("reading", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError("reading", "users", failed, func(k string) string { return k }))
 		return
 	}
 	byID := map[string]*graph.Certification{}
@@ -383,10 +396,9 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 			byID[deref(c.GetId())] = c
 		}
 	}
-	changed := false
 	raws := make(map[string]tftypes.Value, len(m.entries))
 	var gone []string
-	var diags diag.Diagnostics
+	var flat diag.Diagnostics
 	sh := entryShapeOf(ctx)
 	claimed := map[string]bool{}
 	// An entry missing from its user's list is asked for directly; one written by the last
@@ -398,7 +410,6 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 			missing = append(missing, e)
 		}
 	}
-	since, recent := r.one.createdAgo(ctx, req)
 	recent = recent && since < consistencyWindow
 	var readErr error
 	var mu sync.Mutex
@@ -419,12 +430,10 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	})
 	if readErr != nil {
-		resp.Diagnostics.Append(errorDiag("reading", "", readErr))
+		diags.Append(errorDiag("reading", "", readErr))
 		return
 	}
-	if len(missing) == 0 {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...) // all seen once
-	}
+	allSeen = len(missing) == 0
 	for _, e := range m.entries {
 		id := m.computed[e.key].ID()
 		c := byID[id]
@@ -436,7 +445,7 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 		claimed[id] = true
 		var got Values
-		diags.Append(flatten(ctx, c, &got)...)
+		flat.Append(flatten(ctx, c, &got)...)
 		if c.AudiencesUnreadable {
 			got.AllowedAudiences = e.vals.AllowedAudiences
 		}
@@ -444,7 +453,7 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 		if !entryShapeOf(ctx).sameWritable(&e.vals, &got) {
 			v, err := sh.rewriteEntry(ctx, e, &got)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot record a certification's drift", err.Error())
+				diags.AddError("Cannot record a certification's drift", err.Error())
 				return
 			}
 			raw, changed = v, true
@@ -455,9 +464,9 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 			changed = true
 		}
 	}
-	resp.Diagnostics.Append(dedupeWarnings(diags)...)
+	diags.Append(dedupeWarnings(flat)...)
 	if len(gone) > 0 {
-		resp.Diagnostics.AddWarning("Certifications no longer in Graph",
+		diags.AddWarning("Certifications no longer in Graph",
 			fmt.Sprintf("%s no longer exist in Graph; they were removed from the state and the plan creates them again.", keyList(gone)))
 	}
 	if m.exclusive {
@@ -467,14 +476,14 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	}
 	if !changed {
-		return // resp.State is the prior state already
+		return raw, false, allSeen
 	}
 	v, err := m.encode(ctx, encodeEntries(raws, m.wasMap))
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot write the refreshed state", err.Error())
-		return
+		diags.AddError("Cannot write the refreshed state", err.Error())
+		return raw, false, allSeen
 	}
-	resp.State.Raw = v
+	return v, true, allSeen
 }
 
 // unlisted is what exclusive deletes: every listed certification that no entry holds.

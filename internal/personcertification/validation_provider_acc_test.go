@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -123,7 +122,7 @@ func TestAccProvider_planTimeValidationCatalogue(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"graph": providerserver.NewProtocol6WithError(provider.NewWithOptions("test", provider.Options{Getenv: env.getenv})()),
+			"graph": provider.ServerOf(provider.NewWithOptions("test", provider.Options{Getenv: env.getenv})),
 		},
 		Steps: steps,
 	})

@@ -8,14 +8,17 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
@@ -39,6 +42,31 @@ type Provider struct {
 	// (HTTPS_PROXY, NO_PROXY, the system trust store and SSL_CERT_FILE). Set by
 	// NewWithOptions, for embedding and tests; there is no configuration setting for it.
 	transport http.RoundTripper
+	// client is the configured client, for the calls served outside the framework
+	// (personcertification.ServeBulk); nil until ConfigureProvider.
+	client atomic.Pointer[graph.Client]
+}
+
+// Server is the provider's plugin-protocol server: the framework's, with
+// graph_person_certifications served by its own handler (personcertification.ServeBulk).
+// main and the acceptance tests both use it, so tests run what users run.
+func Server(version string) func() (tfprotov6.ProviderServer, error) {
+	return ServerOf(New(version))
+}
+
+// ServerOf is Server for a provider made by New or NewWithOptions.
+func ServerOf(newProvider func() provider.Provider) func() (tfprotov6.ProviderServer, error) {
+	return func() (tfprotov6.ProviderServer, error) {
+		p, ok := newProvider().(*Provider)
+		if !ok {
+			return nil, fmt.Errorf("unexpected provider type")
+		}
+		fw, err := providerserver.NewProtocol6WithError(p)()
+		if err != nil {
+			return nil, err
+		}
+		return personcertification.ServeBulk(fw, p.client.Load), nil
+	}
 }
 
 // providerModel is the provider block.
@@ -135,6 +163,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 		return
 	}
 	tflog.Debug(ctx, "graph provider configured", map[string]interface{}{"base_url": client.BaseURL(), "credential": settings.credentialName})
+	p.client.Store(client)
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client

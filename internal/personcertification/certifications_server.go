@@ -1,0 +1,273 @@
+package personcertification
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+// BulkTypeName is the type name of graph_person_certifications.
+const BulkTypeName = "graph_person_certifications"
+
+// ServeBulk wraps the framework's server so that graph_person_certifications' calls are
+// served here, straight from the plugin protocol, and everything else by the framework.
+//
+// Why: for every call the framework converts the whole configuration, plan and state
+// into its own values, walks them for plan modifiers, defaults, semantic equality and
+// unknowns, and back again. For one value of 10,000 entries that is most of the
+// provider's time, twice what Terraform itself needs (DECISIONS.md). Here each call
+// decodes each value once (tftypes) and runs the same code the framework's methods run
+// (certifications_*.go), so the two paths never differ in what they do, only in cost.
+// The schema, the documentation and provider configuration stay the framework's.
+func ServeBulk(fw tfprotov6.ProviderServer, client func() *graph.Client) tfprotov6.ProviderServer {
+	return &bulkServer{ProviderServer: fw, client: client}
+}
+
+type bulkServer struct {
+	tfprotov6.ProviderServer
+	client func() *graph.Client
+}
+
+func (s *bulkServer) resource() *CertificationsResource {
+	return &CertificationsResource{one: Resource{client: s.client()}}
+}
+
+func (s *bulkServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	if req.TypeName != BulkTypeName {
+		return s.ProviderServer.ValidateResourceConfig(ctx, req)
+	}
+	var diags diag.Diagnostics
+	if cfg, ok := unmarshal(ctx, req.Config, &diags); ok {
+		validateBulkConfig(ctx, cfg, &diags)
+	}
+	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toProto(diags)}, nil
+}
+
+func (s *bulkServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req.TypeName != BulkTypeName || req.RawState == nil || req.Version != 0 {
+		return s.ProviderServer.UpgradeResourceState(ctx, req)
+	}
+	objType := bulkObjectType(ctx)
+	v, err := req.RawState.UnmarshalWithOpts(objType, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return s.ProviderServer.UpgradeResourceState(ctx, req)
+	}
+	dv, err := tfprotov6.NewDynamicValue(objType, v)
+	if err != nil {
+		return nil, err
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &dv}, nil
+}
+
+func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if req.TypeName != BulkTypeName {
+		return s.ProviderServer.ReadResource(ctx, req)
+	}
+	var diags diag.Diagnostics
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
+	state, ok := unmarshal(ctx, req.CurrentState, &diags)
+	if ok {
+		since, recent := createdAgo(req.Private)
+		out, changed, allSeen := s.resource().read(ctx, state, since, recent, &diags)
+		if changed && !diags.HasError() {
+			resp.NewState = marshal(ctx, out, &diags)
+		}
+		if allSeen {
+			resp.Private = nil
+		}
+	}
+	resp.Diagnostics = toProto(diags)
+	return resp, nil
+}
+
+func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if req.TypeName != BulkTypeName {
+		return s.ProviderServer.PlanResourceChange(ctx, req)
+	}
+	var diags diag.Diagnostics
+	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
+	proposed, ok1 := unmarshal(ctx, req.ProposedNewState, &diags)
+	prior, ok2 := unmarshal(ctx, req.PriorState, &diags)
+	config, ok3 := unmarshal(ctx, req.Config, &diags)
+	if ok1 && ok2 && ok3 && !proposed.IsNull() {
+		planned := withDefaults(proposed, config)
+		if out, ok := s.resource().plan(ctx, planned, prior, &diags); ok {
+			resp.PlannedState = marshal(ctx, out, &diags)
+		} else {
+			resp.PlannedState = marshal(ctx, planned, &diags)
+		}
+	}
+	resp.Diagnostics = toProto(diags)
+	return resp, nil
+}
+
+func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if req.TypeName != BulkTypeName {
+		return s.ProviderServer.ApplyResourceChange(ctx, req)
+	}
+	var diags diag.Diagnostics
+	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
+	prior, ok1 := unmarshal(ctx, req.PriorState, &diags)
+	planned, ok2 := unmarshal(ctx, req.PlannedState, &diags)
+	if ok1 && ok2 {
+		r := s.resource()
+		var out tftypes.Value
+		switch {
+		case planned.IsNull():
+			out = r.destroy(ctx, prior, &diags)
+		case prior.IsNull():
+			out = r.create(ctx, planned, &diags)
+			resp.Private = createdStamp()
+		default:
+			out = r.update(ctx, prior, planned, &diags)
+			resp.Private = createdStamp()
+		}
+		if out.Type() == nil {
+			out = tftypes.NewValue(bulkObjectType(ctx), nil)
+		}
+		resp.NewState = marshal(ctx, out, &diags)
+	}
+	resp.Diagnostics = toProto(diags)
+	return resp, nil
+}
+
+func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	if req.TypeName != BulkTypeName {
+		return s.ProviderServer.ImportResourceState(ctx, req)
+	}
+	var diags diag.Diagnostics
+	resp := &tfprotov6.ImportResourceStateResponse{}
+	if req.ID == "" {
+		diags.AddError("Import needs a list of users",
+			"graph_person_certifications is imported by a comma-separated list of users, for example "+
+				"\"megan.bowen@contoso.com,me\"; it has no resource identity.")
+	} else if out, ok := s.resource().importUsers(ctx, req.ID, &diags); ok {
+		state := marshal(ctx, out, &diags)
+		resp.ImportedResources = []*tfprotov6.ImportedResource{{TypeName: BulkTypeName, State: state}}
+	}
+	resp.Diagnostics = toProto(diags)
+	return resp, nil
+}
+
+// validateBulkConfig is ValidateConfig's work on a raw configuration.
+func validateBulkConfig(ctx context.Context, cfg tftypes.Value, diags *diag.Diagnostics) {
+	var vals map[string]tftypes.Value
+	if cfg.IsNull() || !cfg.IsKnown() || cfg.As(&vals) != nil {
+		return
+	}
+	decodeEntries(ctx, vals["certifications"], diags)
+	// The framework checks the timeouts block's durations for its own resources.
+	var to map[string]tftypes.Value
+	if t := vals["timeouts"]; t.IsKnown() && !t.IsNull() && t.As(&to) == nil {
+		for _, name := range sortedKeys(to) {
+			var s string
+			if v := to[name]; v.IsKnown() && !v.IsNull() && v.As(&s) == nil {
+				if _, err := time.ParseDuration(s); err != nil {
+					diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+						fmt.Sprintf("timeouts.%s = %q is not a duration; write it as \"30m\", \"1h\" or \"90s\".", name, s))
+				}
+			}
+		}
+	}
+}
+
+// withDefaults gives optional attributes the configuration leaves out their defaults,
+// as the schema's Default does on the framework's path.
+func withDefaults(proposed, config tftypes.Value) tftypes.Value {
+	var vals, cfg map[string]tftypes.Value
+	if proposed.As(&vals) != nil || config.As(&cfg) != nil {
+		return proposed
+	}
+	for name, def := range map[string]bool{"adopt_existing": true, "exclusive": false} {
+		if c := cfg[name]; c.IsNull() {
+			vals[name] = tftypes.NewValue(tftypes.Bool, def)
+		}
+	}
+	return tftypes.NewValue(proposed.Type(), vals)
+}
+
+func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tftypes.Value, bool) {
+	objType := bulkObjectType(ctx)
+	if dv == nil {
+		return tftypes.NewValue(objType, nil), true
+	}
+	v, err := dv.Unmarshal(objType)
+	if err != nil {
+		diags.AddError("Cannot read graph_person_certifications' value", err.Error())
+		return tftypes.Value{}, false
+	}
+	return v, true
+}
+
+func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
+	dv, err := tfprotov6.NewDynamicValue(bulkObjectType(ctx), v)
+	if err != nil {
+		diags.AddError("Cannot write graph_person_certifications' value", err.Error())
+		return nil
+	}
+	return &dv
+}
+
+// The private state holds when the last apply wrote, in the framework's format (a JSON
+// object of base64 values), so either path reads what the other wrote.
+func createdStamp() []byte {
+	stamp, _ := json.Marshal(time.Now().UTC())
+	b, _ := json.Marshal(map[string][]byte{privateCreatedKey: stamp})
+	return b
+}
+
+func createdAgo(private []byte) (time.Duration, bool) {
+	var keys map[string][]byte
+	var t time.Time
+	if len(private) == 0 || json.Unmarshal(private, &keys) != nil || json.Unmarshal(keys[privateCreatedKey], &t) != nil {
+		return 0, false
+	}
+	return time.Since(t), true
+}
+
+// toProto turns the framework's diagnostics into the protocol's.
+func toProto(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
+	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		pd := &tfprotov6.Diagnostic{Summary: d.Summary(), Detail: d.Detail(), Severity: tfprotov6.DiagnosticSeverityWarning}
+		if d.Severity() == diag.SeverityError {
+			pd.Severity = tfprotov6.DiagnosticSeverityError
+		}
+		if dp, ok := d.(diag.DiagnosticWithPath); ok {
+			pd.Attribute = protoPath(dp.Path())
+		}
+		out = append(out, pd)
+	}
+	return out
+}
+
+func protoPath(p path.Path) *tftypes.AttributePath {
+	steps := p.Steps()
+	if len(steps) == 0 {
+		return nil
+	}
+	ap := tftypes.NewAttributePath()
+	for _, s := range steps {
+		switch x := s.(type) {
+		case path.PathStepAttributeName:
+			ap = ap.WithAttributeName(string(x))
+		case path.PathStepElementKeyString:
+			ap = ap.WithElementKeyString(string(x))
+		case path.PathStepElementKeyInt:
+			ap = ap.WithElementKeyInt(int(x))
+		default:
+			return ap
+		}
+	}
+	return ap
+}
