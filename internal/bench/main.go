@@ -344,10 +344,10 @@ func (b *bench) run(ctx context.Context) error {
 	return b.writeReport(ctx, true)
 }
 
-func (b *bench) writeReport(ctx context.Context, print bool) error {
+func (b *bench) writeReport(ctx context.Context, toStdout bool) error {
 	b.elapsed = time.Since(b.started)
 	report := b.report(ctx)
-	if print {
+	if toStdout {
 		fmt.Print(report)
 	}
 	if b.opts.out == "" {
