@@ -15,9 +15,7 @@ import (
 var _ datasource.DataSourceWithConfigure = (*DataSource)(nil)
 
 // DataSource is data "graph_person_certification": one certification by user and id.
-type DataSource struct {
-	client *graph.Client
-}
+type DataSource struct{ dataSourceClient }
 
 // NewDataSource is the provider's factory for the single data source.
 func NewDataSource() datasource.DataSource { return &DataSource{} }
@@ -44,10 +42,6 @@ func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 			"It exposes every attribute of the `graph_person_certification` resource.",
 		Attributes: attrs,
 	}
-}
-
-func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

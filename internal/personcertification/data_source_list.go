@@ -14,9 +14,7 @@ import (
 var _ datasource.DataSourceWithConfigure = (*ListDataSource)(nil)
 
 // ListDataSource is data "graph_person_certifications": all of a user's certifications.
-type ListDataSource struct {
-	client *graph.Client
-}
+type ListDataSource struct{ dataSourceClient }
 
 // NewListDataSource is the provider's factory for the list data source.
 func NewListDataSource() datasource.DataSource { return &ListDataSource{} }
@@ -81,10 +79,6 @@ func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (d *ListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
