@@ -18,6 +18,7 @@ import (
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
 )
 
 const addr = "graph_person_certification.test"
@@ -55,21 +56,7 @@ resource "graph_person_certification" "test" {
 }
 
 // fullWire is what the server must hold for fullConfig, property by property.
-var fullWire = map[string]any{
-	"displayName":      "Marketing Blackbelt - Brand Management",
-	"certificationId":  "KB-1235466333663322",
-	"description":      "Blackbelt in Marketing - Brand Management",
-	"issuingAuthority": "International Academy of Marketing Excellence",
-	"issuingCompany":   "IAME Ltd",
-	"startDate":        "2024-01-15",
-	"endDate":          "2027-01-14",
-	"issuedDate":       "2024-01-10",
-	"thumbnailUrl":     "https://iame.io/dfhdfdfd334.jpg",
-	"webUrl":           "https://www.iame.io/blackbelt",
-	"allowedAudiences": "organization,everyone",
-	"inference":        map[string]any{"confidenceScore": 0.75, "userHasVerifiedAccuracy": true},
-	"source":           map[string]any{"type": []any{"User", "HR"}},
-}
+var fullWire = personcertification.FullWire()
 
 var writableKeys = []string{"displayName", "certificationId", "description", "issuingAuthority", "issuingCompany",
 	"startDate", "endDate", "issuedDate", "thumbnailUrl", "webUrl", "allowedAudiences", "inference", "source"}
