@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
@@ -20,6 +21,18 @@ const Token = "acceptance-test-token"
 // ProviderFactories serves the provider in-process to the real Terraform CLI.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"graph": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// ParallelTest runs steps in parallel on the in-process provider: the TestCase most
+// acceptance tests share. checkDestroy (nil for none) runs after the final destroy, for
+// example CheckNoCertificationsLeft.
+func ParallelTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: ProviderFactories,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	})
 }
 
 // Mock starts a Graph fake for one test, stopped when the test ends, and returns the

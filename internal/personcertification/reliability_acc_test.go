@@ -67,19 +67,15 @@ func TestAccPersonCertification_lostCreateAnswers(t *testing.T) {
 			if tc.timeout != "" {
 				extra = fmt.Sprintf("  timeouts {\n    create = %q\n  }", tc.timeout)
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-				Steps: []resource.TestStep{{
-					Config: provider + minimalConfig("me", `  certification_id = "AZ-305"`+"\n"+extra),
-					Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
-						if s.FaultCounts()[tc.kind] < 1 || (tc.search != "" && s.FaultCounts()[tc.search] != 1) {
-							return fmt.Errorf("a fault never fired: %s", s.FaultSummary())
-						}
-						return nil
-					}),
-				}},
-			})
+			acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{{
+				Config: provider + minimalConfig("me", `  certification_id = "AZ-305"`+"\n"+extra),
+				Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
+					if s.FaultCounts()[tc.kind] < 1 || (tc.search != "" && s.FaultCounts()[tc.search] != 1) {
+						return fmt.Errorf("a fault never fired: %s", s.FaultSummary())
+					}
+					return nil
+				}),
+			}})
 		})
 	}
 }
@@ -132,23 +128,20 @@ resource "graph_person_certification" "b" {
   display_name = "Same"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check: func(st *terraform.State) error {
-				a := st.RootModule().Resources["graph_person_certification.a"].Primary.ID
-				b := st.RootModule().Resources["graph_person_certification.b"].Primary.ID
-				if a == b {
-					return fmt.Errorf("both resources track %s", a)
-				}
-				if n := len(s.Certifications("me")); n != 2 {
-					return fmt.Errorf("server holds %d, want 2", n)
-				}
-				return nil
-			},
-		}},
-	})
+	acctest.ParallelTest(t, nil, []resource.TestStep{{
+		Config: cfg,
+		Check: func(st *terraform.State) error {
+			a := st.RootModule().Resources["graph_person_certification.a"].Primary.ID
+			b := st.RootModule().Resources["graph_person_certification.b"].Primary.ID
+			if a == b {
+				return fmt.Errorf("both resources track %s", a)
+			}
+			if n := len(s.Certifications("me")); n != 2 {
+				return fmt.Errorf("server holds %d, want 2", n)
+			}
+			return nil
+		},
+	}})
 }
 
 const chaosUsers, chaosCerts = 20, 200
