@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/bench/floor"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
 type options struct {
@@ -258,16 +259,10 @@ func (b *bench) goCmd(ctx context.Context, env []string, args ...string) error {
 func userID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1) }
 
 func (b *bench) writeSeed() (string, error) {
-	type user struct {
-		ID                string `json:"id"`
-		UserPrincipalName string `json:"userPrincipalName"`
-		DisplayName       string `json:"displayName"`
-	}
-	var f struct {
-		Users []user `json:"users"`
-	}
+	var f mockgraph.SeedData
 	for i := range b.opts.users {
-		f.Users = append(f.Users, user{userID(i), fmt.Sprintf("bench.user%03d@contoso.example", i+1), fmt.Sprintf("Bench User %d", i+1)})
+		f.Users = append(f.Users, mockgraph.User{ID: userID(i),
+			UserPrincipalName: fmt.Sprintf("bench.user%03d@contoso.example", i+1), DisplayName: fmt.Sprintf("Bench User %d", i+1)})
 	}
 	raw, _ := json.Marshal(f)
 	p := filepath.Join(b.work, "seed.json")
