@@ -93,18 +93,26 @@ func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption,
 	return csv
 }
 
+// hrExampleSetup is what both HR example tests start from: a CLI in dir that runs import
+// blocks with for_each, and a mock seeded from the example's mock-seed.json.
+func hrExampleSetup(t *testing.T, dir string) (*tfexec.Terraform, tfexec.ReattachInfo, *mockgraph.Server, string) {
+	t.Helper()
+	tf, reattach := acctest.NewCLI(t, dir)
+	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0))
+	s, provider := acctest.Mock(t)
+	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
+		t.Fatal(err)
+	}
+	return tf, reattach, s, provider
+}
+
 // The HR example on the real CLI: the first apply against a pre-seeded mock adopts what
 // exists and leaves exactly the CSV's set; the second plan is empty; a row removed from
 // the CSV deletes exactly that certification.
 func TestAccHROnboardingExample(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0)) // import blocks with for_each
-	s, provider := acctest.Mock(t)
-	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
-		t.Fatal(err)
-	}
+	tf, reattach, s, provider := hrExampleSetup(t, dir)
 	seeded, err := serverKeys(s)
 	if err != nil || len(seeded) == 0 {
 		t.Fatalf("the seed created nothing to adopt (%v)", err)
@@ -170,12 +178,7 @@ func TestAccHROnboardingExample_duplicateInGraph(t *testing.T) {
 	const user, certID = "adele.vance@contoso.example", "AZ-305-7781"
 	const key = user + "/" + certID
 	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_7_0)) // import blocks with for_each
-	s, provider := acctest.Mock(t)
-	if err := s.SeedFile(filepath.Join(hrExample, "mock-seed.json")); err != nil {
-		t.Fatal(err)
-	}
+	tf, reattach, s, provider := hrExampleSetup(t, dir)
 	// The twin comes second, so it is the newer; its text differs from the CSV's, so an
 	// update sent to it would show.
 	twin, err := s.Seed(user, map[string]any{"displayName": "Azure Solutions Architect (typed again)", "certificationId": certID})
