@@ -286,28 +286,44 @@ func (datesInOrder) Description(context.Context) string {
 func (v datesInOrder) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (datesInOrder) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	date := func(name string) (time.Time, string, bool) {
+	get := func(name string) types.String {
 		var v types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+		return v
+	}
+	checkDatesInOrder(path.Empty(), get("start_date"), get("end_date"), get("issued_date"), &resp.Diagnostics)
+}
+
+// checkDatesInOrder is datesInOrder for one certification's dates; at is where the
+// certification sits (empty for the resource itself, an entry of graph_person_certifications).
+func checkDatesInOrder(at path.Path, start, end, issued types.String, diags *diag.Diagnostics) {
+	date := func(v types.String) (time.Time, bool) {
 		if v.IsNull() || v.IsUnknown() {
-			return time.Time{}, "", false
+			return time.Time{}, false
 		}
 		t, err := ParseDate(v.ValueString())
 		// A malformed date is reported by the attribute's own validator.
-		return t, v.ValueString(), err == nil
+		return t, err == nil
 	}
-	end, endText, ok := date("end_date")
+	endAt, ok := date(end)
 	if !ok {
 		return
 	}
-	for _, earlier := range []struct{ name, why string }{
-		{"start_date", "expire before it becomes valid"},
-		{"issued_date", "expire before it is issued"},
+	for _, earlier := range []struct {
+		name, why string
+		v         types.String
+	}{
+		{"start_date", "expire before it becomes valid", start},
+		{"issued_date", "expire before it is issued", issued},
 	} {
-		if t, text, ok := date(earlier.name); ok && end.Before(t) {
-			resp.Diagnostics.AddAttributeError(path.Root("end_date"), "end_date before "+earlier.name,
-				fmt.Sprintf("end_date %s falls before %s %s; a certification cannot %s. Correct either date.",
-					endText, earlier.name, text, earlier.why))
+		if t, ok := date(earlier.v); ok && endAt.Before(t) {
+			p := at.AtName("end_date")
+			if len(at.Steps()) == 0 {
+				p = path.Root("end_date")
+			}
+			diags.AddAttributeError(p, "end_date before "+earlier.name,
+				fmt.Sprintf("%s %s falls before %s %s; a certification cannot %s. Correct either date.",
+					p, end.ValueString(), earlier.name, earlier.v.ValueString(), earlier.why))
 		}
 	}
 }

@@ -141,7 +141,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 }
 
 func (p *Provider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{personcertification.NewResource}
+	return []func() resource.Resource{personcertification.NewResource, personcertification.NewCertificationsResource}
 }
 
 func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {

@@ -1,0 +1,546 @@
+package personcertification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+// How an apply of graph_person_certifications goes, entry by entry:
+//
+//  1. Users with entries to create are listed (batched), to adopt what Graph holds.
+//  2. Deletes: removed entries, the old side of an entry moved to another user, and with
+//     exclusive the certifications the plan listed (batched).
+//  3. PATCHes: changed entries (only what changed) and adopted certifications (only what
+//     differs from the configuration).
+//  4. Creates, 20 to a $batch; a create whose answer was lost is searched for and adopted
+//     before it is ever posted again (resource_reconcile.go), so no twin is left.
+//
+// Whatever fails, the state written holds what Graph holds for every entry: created
+// ones with their ids, failed ones as they were, so the next apply does only the rest.
+
+func (r *CertificationsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, ok := decodeBulk(ctx, req.Plan.Raw, &resp.Diagnostics)
+	if !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	d, dd := plan.timeouts.Create(ctx, defaultBulkWriteTimeout)
+	resp.Diagnostics.Append(dd...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	prior := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}}
+	state, diags := r.apply(ctx, prior, plan)
+	if diags.HasError() {
+		diags.AddError("The first apply of this resource did not finish",
+			"Terraform marks a resource whose creation returned an error as tainted, and would replace it: delete every "+
+				"certification it holds and create them again. The state holds every certification created so far, so instead run "+
+				"`terraform untaint` on this resource (for example `terraform untaint graph_person_certifications.hr`) and apply "+
+				"again: that apply creates only what is missing.")
+	}
+	resp.Diagnostics.Append(diags...)
+	if state.IsKnown() && !state.IsNull() {
+		resp.State.Raw = state
+	}
+}
+
+func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, ok := decodeBulk(ctx, req.Plan.Raw, &resp.Diagnostics)
+	if !ok || resp.Diagnostics.HasError() {
+		return
+	}
+	prior, _ := decodeBulk(ctx, req.State.Raw, nil)
+	d, dd := plan.timeouts.Update(ctx, defaultBulkWriteTimeout)
+	resp.Diagnostics.Append(dd...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	state, diags := r.apply(ctx, prior, plan)
+	resp.Diagnostics.Append(diags...)
+	if state.IsKnown() && !state.IsNull() {
+		resp.State.Raw = state
+	}
+}
+
+func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	prior, ok := decodeBulk(ctx, req.State.Raw, nil)
+	if !ok {
+		return
+	}
+	d, dd := prior.timeouts.Delete(ctx, defaultBulkWriteTimeout)
+	resp.Diagnostics.Append(dd...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	failed := map[string]error{}
+	var mu sync.Mutex
+	forEach(len(prior.entries), func(i int) {
+		e := prior.entries[i]
+		id := prior.computed[e.key].ID()
+		if id == "" {
+			return
+		}
+		if err := r.one.client.DeleteCertification(ctx, e.user.ValueString(), id); err != nil && !graph.IsNotFound(err) {
+			mu.Lock()
+			failed[e.key] = err
+			mu.Unlock()
+		}
+	})
+	if len(failed) == 0 {
+		return
+	}
+	// Keep exactly the entries that are still in Graph.
+	raws := map[string]tftypes.Value{}
+	for k := range prior.computed {
+		if _, f := failed[k]; !f {
+			delete(prior.computed, k)
+		}
+	}
+	for _, e := range prior.entries {
+		if _, f := failed[e.key]; f {
+			raws[e.key] = e.raw
+		}
+	}
+	prior.deletions = map[string]string{}
+	if v, err := prior.encode(ctx, encodeEntries(raws, prior.wasMap)); err == nil {
+		resp.State.Raw = v
+	}
+	resp.Diagnostics.Append(bulkError("deleting", "certifications", failed, userOfKey(prior)))
+}
+
+func userOfKey(m *bulkModel) func(string) string {
+	return func(k string) string {
+		if e := m.byKey[k]; e != nil {
+			return e.user.ValueString()
+		}
+		if u, _, ok := strings.Cut(k, "/"); ok {
+			return u
+		}
+		return k
+	}
+}
+
+// outcome is what became of one planned entry.
+type outcome struct {
+	cert *graph.Certification // Graph's answer: created, adopted or updated
+	err  error
+}
+
+func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	start := time.Now()
+	var creates, updates []*entry
+	var deletes []deleteJob
+	for _, e := range plan.entries {
+		p, pc := prior.byKey[e.key], prior.computed[e.key]
+		switch {
+		case p == nil || pc.ID() == "":
+			creates = append(creates, e)
+		case !strings.EqualFold(p.user.ValueString(), e.user.ValueString()):
+			deletes = append(deletes, deleteJob{key: e.key, user: p.user.ValueString(), id: pc.ID(), moving: true})
+			creates = append(creates, e)
+		case !entryShapeOf(ctx).sameWritable(&p.vals, &e.vals):
+			updates = append(updates, e)
+		}
+	}
+	for _, p := range prior.entries {
+		if plan.byKey[p.key] == nil {
+			if id := prior.computed[p.key].ID(); id != "" {
+				deletes = append(deletes, deleteJob{key: p.key, user: p.user.ValueString(), id: id})
+			}
+		}
+	}
+	held := map[string]bool{} // ids that entries keep
+	for _, e := range plan.entries {
+		if p := prior.byKey[e.key]; p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {
+			if id := prior.computed[e.key].ID(); id != "" {
+				held[id] = true
+				r.one.client.Claim(id)
+			}
+		}
+	}
+
+	out := map[string]outcome{}
+	var mu sync.Mutex
+	record := func(key string, o outcome) {
+		mu.Lock()
+		out[key] = o
+		mu.Unlock()
+	}
+
+	// 1. Adoption: what Graph holds for the users with entries to create.
+	adopted := map[string]*graph.Certification{}
+	if plan.adopt && len(creates) > 0 {
+		lists, failed := r.listUsers(ctx, usersOf(creates))
+		var remaining []*entry
+		for _, e := range creates {
+			if err, bad := failed[strings.ToLower(e.user.ValueString())]; bad {
+				record(e.key, outcome{err: err})
+				continue
+			}
+			remaining = append(remaining, e)
+		}
+		creates = remaining
+		var others []string
+		adopted, others = adoptions(creates, lists, held)
+		if len(others) > 0 {
+			diags.AddWarning("Several certifications matched an entry",
+				"Graph holds more than one certification that an entry could adopt. The oldest was adopted; these were left "+
+					"alone (delete them in Graph, or add entries for them): "+strings.Join(others, "; ")+".")
+		}
+	}
+
+	// 2. Deletes. An exclusive deletion never takes what an entry adopts or keeps.
+	for k := range plan.deletions {
+		user, id, _ := strings.Cut(k, "/")
+		if held[id] || adoptedID(adopted, id) {
+			continue
+		}
+		deletes = append(deletes, deleteJob{key: k, user: user, id: id, exclusive: true})
+	}
+	delErr := map[string]error{}
+	forEach(len(deletes), func(i int) {
+		j := deletes[i]
+		if err := r.one.client.DeleteCertification(ctx, j.user, j.id); err != nil && !graph.IsNotFound(err) {
+			mu.Lock()
+			delErr[j.key] = err
+			mu.Unlock()
+		}
+	})
+	movingFailed := map[string]bool{}
+	for _, j := range deletes {
+		if _, f := delErr[j.key]; f && j.moving {
+			movingFailed[j.key] = true
+		}
+	}
+
+	// 3. PATCHes of changed entries and of adopted certifications.
+	type patchJob struct {
+		e    *entry
+		id   string
+		from *Values
+	}
+	var patches []patchJob
+	for _, e := range updates {
+		patches = append(patches, patchJob{e: e, id: prior.computed[e.key].ID(), from: &prior.byKey[e.key].vals})
+	}
+	var posts []*entry
+	for _, e := range creates {
+		if movingFailed[e.key] {
+			continue // the old certification is still there; nothing more this time
+		}
+		if c := adopted[e.key]; c != nil {
+			var have Values
+			_ = flatten(ctx, c, &have)
+			patches = append(patches, patchJob{e: e, id: deref(c.GetId()), from: &have})
+			continue
+		}
+		posts = append(posts, e)
+	}
+	forEach(len(patches), func(i int) {
+		j := patches[i]
+		body, d := expandChanges(ctx, &j.e.vals, j.from)
+		if d.HasError() {
+			record(j.e.key, outcome{err: errors.New(diagText(d))})
+			return
+		}
+		user := j.e.user.ValueString()
+		if !hasChanges(body) {
+			c, err := r.one.client.ReadCertification(ctx, user, j.id)
+			if adoptedC := adopted[j.e.key]; adoptedC != nil {
+				c, err = adoptedC, nil
+			}
+			record(j.e.key, outcome{cert: c, err: err})
+			return
+		}
+		got, err := r.one.client.UpdateCertification(ctx, user, j.id, body)
+		if err == nil {
+			got = r.one.awaitUpdated(ctx, user, j.id, &j.e.vals, got)
+		}
+		record(j.e.key, outcome{cert: got, err: err})
+	})
+
+	// 4. Creates.
+	reqs := make([]graph.CreateRequest, 0, len(posts))
+	var bodies []sdkCertification
+	for _, e := range posts {
+		body, d := expand(ctx, &e.vals)
+		if d.HasError() {
+			record(e.key, outcome{err: errors.New(diagText(d))})
+			body = nil
+		}
+		bodies = append(bodies, body)
+		if body != nil {
+			reqs = append(reqs, graph.CreateRequest{UserID: e.user.ValueString(), Body: body})
+		}
+	}
+	var sent []*entry
+	for i, e := range posts {
+		if bodies[i] != nil {
+			sent = append(sent, e)
+		}
+	}
+	results := r.one.client.CreateCertifications(ctx, reqs)
+	for _, res := range results {
+		if res.Cert != nil && res.Cert.GetId() != nil {
+			r.one.client.Claim(*res.Cert.GetId())
+		}
+	}
+	forEach(len(sent), func(i int) {
+		e, res := sent[i], results[i]
+		switch {
+		case res.Cert != nil:
+			record(e.key, outcome{cert: res.Cert})
+		case !res.Lost:
+			record(e.key, outcome{err: res.Err})
+		default:
+			c, d, err := r.recoverLost(ctx, e, reqs[i].Body, res.Err, start)
+			mu.Lock()
+			diags.Append(d...)
+			mu.Unlock()
+			record(e.key, outcome{cert: c, err: err})
+		}
+	})
+
+	return r.result(ctx, prior, plan, out, delErr, movingFailed, diags)
+}
+
+type deleteJob struct {
+	key, user, id     string
+	moving, exclusive bool
+}
+
+func adoptedID(adopted map[string]*graph.Certification, id string) bool {
+	for _, c := range adopted {
+		if deref(c.GetId()) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// recoverLost finds a certification whose create answer was lost, or creates it anew
+// with the single resource's guarantee (createOrAdopt): never a twin.
+func (r *CertificationsResource) recoverLost(ctx context.Context, e *entry, body sdkCertification, lost error, start time.Time) (*graph.Certification, diag.Diagnostics, error) {
+	user := e.user.ValueString()
+	var de *graph.DecodeError
+	if errors.As(lost, &de) && de.ID != "" {
+		rctx, cancel := reconcileContext(ctx)
+		defer cancel()
+		r.one.client.Claim(de.ID)
+		got, err := r.one.readBack(rctx, user, de.ID)
+		return got, nil, err
+	}
+	found, err := r.one.findCreated(ctx, user, &e.vals, start)
+	if found != nil {
+		return found, nil, nil
+	}
+	if err != nil {
+		//nolint:errorlint // err is context only: the failure is classified by lost
+		return nil, nil, fmt.Errorf("%w; looking for the certification afterwards also failed: %v", lost, err)
+	}
+	if ctx.Err() != nil {
+		return nil, nil, lost
+	}
+	return r.one.createOrAdopt(ctx, user, body, &e.vals)
+}
+
+// adoptions picks, for every entry to create, the oldest unheld certification of its user
+// with its certification_id (without one: its display_name). others names the further
+// candidates, which are left alone.
+func adoptions(creates []*entry, lists map[string][]*graph.Certification, held map[string]bool) (map[string]*graph.Certification, []string) {
+	adopted := map[string]*graph.Certification{}
+	taken := map[string]bool{}
+	var others []string
+	for _, e := range creates { // sorted by key: a stable choice between equal entries
+		list := lists[strings.ToLower(e.user.ValueString())]
+		sortCertifications(list)
+		var match []*graph.Certification
+		for _, c := range list {
+			id := deref(c.GetId())
+			if id == "" || held[id] || taken[id] {
+				continue
+			}
+			if e.vals.CertificationID.IsNull() {
+				if c.GetCertificationId() == nil && deref(c.GetDisplayName()) == e.vals.DisplayName.ValueString() {
+					match = append(match, c)
+				}
+			} else if deref(c.GetCertificationId()) == e.vals.CertificationID.ValueString() {
+				match = append(match, c)
+			}
+		}
+		if len(match) == 0 {
+			continue
+		}
+		adopted[e.key] = match[0]
+		taken[deref(match[0].GetId())] = true
+		if len(match) > 1 {
+			var ids []string
+			for _, c := range match[1:] {
+				ids = append(ids, deref(c.GetId()))
+			}
+			others = append(others, fmt.Sprintf("%q adopted %s; not %s", e.key, deref(match[0].GetId()), strings.Join(ids, ", ")))
+		}
+	}
+	return adopted, others
+}
+
+// result writes the state after an apply: on success exactly the plan with its
+// computed values filled in; after a failure, what Graph holds for every entry.
+func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkModel, out map[string]outcome,
+	delErr map[string]error, movingFailed map[string]bool, diags diag.Diagnostics,
+) (tftypes.Value, diag.Diagnostics) {
+	failed := map[string]error{}
+	for k, err := range delErr {
+		failed[k] = err
+	}
+	st := &bulkModel{attrs: plan.attrs, wasMap: plan.wasMap, computed: map[string]computedEntry{}, deletions: map[string]string{},
+		adopt: plan.adopt, exclusive: plan.exclusive, byKey: plan.byKey}
+	if id := st.attrs["id"]; !id.IsKnown() || id.IsNull() {
+		st.attrs = copyAttrs(plan.attrs)
+		st.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
+	}
+	raws := map[string]tftypes.Value{}
+	var differ []string
+	var flat diag.Diagnostics
+	for _, e := range plan.entries {
+		p := prior.byKey[e.key]
+		o, touched := out[e.key]
+		switch {
+		case movingFailed[e.key]:
+			raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
+		case !touched:
+			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key] // unchanged
+		case o.err != nil:
+			failed[e.key] = o.err
+			if p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {
+				raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
+			}
+		default:
+			raws[e.key] = e.raw
+			st.computed[e.key] = computedFrom(o.cert)
+			var got Values
+			flat.Append(flatten(ctx, o.cert, &got)...)
+			if o.cert.AudiencesUnreadable {
+				got.AllowedAudiences = e.vals.AllowedAudiences
+			}
+			if len(differences(&e.vals, &got)) > 0 {
+				differ = append(differ, e.key)
+			}
+		}
+	}
+	for _, p := range prior.entries {
+		if plan.byKey[p.key] == nil {
+			if _, f := delErr[p.key]; f {
+				raws[p.key], st.computed[p.key] = p.raw, prior.computed[p.key]
+			}
+		}
+	}
+	for k, name := range plan.deletions {
+		if _, f := delErr[k]; f {
+			st.deletions[k] = name
+		}
+	}
+	diags.Append(dedupeWarnings(flat)...)
+	if len(differ) > 0 {
+		diags.AddWarning("Graph answered with other values than were sent",
+			fmt.Sprintf("After the write Graph still returned different values for %s. The configured values are kept in state; the next plan reads Graph again and shows any real difference.", keyList(differ)))
+	}
+	certs := plan.attrs["certifications"]
+	if len(failed) > 0 {
+		certs = encodeEntries(raws, plan.wasMap)
+		diags.Append(bulkError("applying", "certifications", failed, userOfKey(plan)))
+	} else {
+		st.deletions = plan.deletions
+	}
+	v, err := st.encode(ctx, certs)
+	if err != nil {
+		diags.AddError("Cannot write the state", err.Error())
+		return tftypes.Value{}, diags
+	}
+	return v, diags
+}
+
+func copyAttrs(m map[string]tftypes.Value) map[string]tftypes.Value {
+	out := make(map[string]tftypes.Value, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func diagText(d diag.Diagnostics) string {
+	var parts []string
+	for _, x := range d.Errors() {
+		parts = append(parts, x.Summary()+": "+x.Detail())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ImportState takes a comma-separated list of users ("megan@contoso.com,me") and every
+// certification they hold, keyed "<user_id>/<id>".
+func (r *CertificationsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var users []string
+	for _, u := range strings.Split(req.ID, ",") {
+		u = strings.TrimSpace(u)
+		if err := CheckUserID(u); err != nil {
+			resp.Diagnostics.AddError("Invalid import id",
+				fmt.Sprintf("Expected a comma-separated list of users (object ids, userPrincipalNames or \"me\"), for example "+
+					"\"megan.bowen@contoso.com,me\": %v", err))
+			return
+		}
+		users = append(users, u)
+	}
+	lists, failed := r.listUsers(ctx, users)
+	if len(failed) > 0 {
+		resp.Diagnostics.Append(bulkError("importing", "users", failed, func(k string) string { return k }))
+		return
+	}
+	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{}, adopt: true}
+	m.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
+	raws := map[string]tftypes.Value{}
+	var diags diag.Diagnostics
+	for _, u := range users {
+		for _, c := range lists[strings.ToLower(u)] {
+			var v Values
+			diags.Append(flatten(ctx, c, &v)...)
+			key := u + "/" + deref(c.GetId())
+			raw, err := entryValue(ctx, u, &v)
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot import a certification", err.Error())
+				return
+			}
+			raws[key] = raw
+			m.computed[key] = computedFrom(c)
+		}
+	}
+	resp.Diagnostics.Append(dedupeWarnings(diags)...)
+	v, err := m.encode(ctx, encodeEntries(raws, false))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot write the imported state", err.Error())
+		return
+	}
+	resp.State.Raw = v
+}
+
+// entryValue writes a certification as a configuration would: the attributes Graph holds
+// a value for, lists as tuples, and allowed_audiences only when it is not the default.
+func entryValue(ctx context.Context, user string, v *Values) (tftypes.Value, error) {
+	sh := entryShapeOf(ctx)
+	prior := &entry{raw: tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"user_id": tftypes.String}},
+		map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, user)}), user: types.StringValue(user)}
+	for _, f := range valueFields {
+		if _, ok := sh.byName[f.name]; ok {
+			f.set(&prior.vals, nullOf(ctx, f.get(v).Type(ctx)))
+		}
+	}
+	prior.vals.AllowedAudiences = sh.audiencesDefault
+	return sh.rewriteEntry(ctx, prior, v)
+}

@@ -1,0 +1,524 @@
+package personcertification
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*CertificationsResource)(nil)
+	_ resource.ResourceWithImportState    = (*CertificationsResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*CertificationsResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*CertificationsResource)(nil)
+)
+
+// Timeouts of graph_person_certifications: one operation covers every entry.
+const (
+	defaultBulkWriteTimeout = 30 * time.Minute
+	defaultBulkReadTimeout  = 10 * time.Minute
+	// bulkWorkers bounds the calls in flight at once; the client batches them 20 to a
+	// request and paces them under Graph's throttling.
+	bulkWorkers = 64
+)
+
+// CertificationsResource is graph_person_certifications: many certifications, of any
+// number of users, as one resource instance. It reuses graph_person_certification's
+// writes and their lost-answer handling (resource_reconcile.go) through one.
+type CertificationsResource struct {
+	one Resource
+}
+
+// NewCertificationsResource is the provider's factory for the resource.
+func NewCertificationsResource() resource.Resource { return &CertificationsResource{} }
+
+func (r *CertificationsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_person_certifications"
+}
+
+func (r *CertificationsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.one.client = configureClient(req.ProviderData, &resp.Diagnostics)
+}
+
+var entryComputedAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "created_date_time": types.StringType, "last_modified_date_time": types.StringType,
+}
+
+var entryComputedType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	"id": tftypes.String, "created_date_time": tftypes.String, "last_modified_date_time": tftypes.String,
+}}
+
+// CertificationsSchema is the schema of graph_person_certifications.
+func CertificationsSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Many certifications in people's Microsoft Graph profiles, of any number of users, as one resource: " +
+			"the way to keep thousands of certifications (an HR system's export) in step with Graph, since Terraform's own cost per " +
+			"resource instance grows with the size of the state. Each entry takes exactly the attributes of " +
+			"`graph_person_certification`, with the same validation.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "An id of this resource instance, fixed when it is created.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"certifications": schema.DynamicAttribute{
+				Required:            true,
+				MarkdownDescription: entryDescription(ctx),
+			},
+			"adopt_existing": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Before creating an entry, look for a certification of that user with the same `certification_id` " +
+					"(for an entry without one: the same `display_name`) and adopt it, updating it to the configured values, instead of " +
+					"creating a twin. When Graph holds several, the oldest is adopted and a warning names the others, which are left " +
+					"alone. Default `true`.",
+			},
+			"exclusive": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Delete every certification of the users in `certifications` that is not in it. The plan lists " +
+					"each one in `exclusive_deletions` before anything is deleted. Users not in the map are never touched. Default `false`.",
+			},
+			"entries": schema.MapAttribute{
+				Computed:            true,
+				ElementType:         types.ObjectType{AttrTypes: entryComputedAttrTypes},
+				MarkdownDescription: "What Graph set for each entry, keyed like `certifications`: `id` (the certification's id), `created_date_time` and `last_modified_date_time` (RFC 3339).",
+			},
+			"exclusive_deletions": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "With `exclusive = true`: the certifications this plan deletes because they are not in `certifications`, " +
+					"as `\"<user_id>/<id>\" = \"<display_name>\"`. Empty otherwise.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// entryDescription documents an entry from the single resource's schema, attribute by
+// attribute, so both resources are described by one text.
+func entryDescription(ctx context.Context) string {
+	var b strings.Builder
+	b.WriteString("The certifications, as a map keyed by a label of your choice (an HR export's `\"<user>/<certification_id>\"`, " +
+		"for example). A changed key is a removed entry and an added one. Each entry is an object with these attributes, " +
+		"as on `graph_person_certification` (a wrong type or value is an error naming the entry's key and attribute):\n\n")
+	var describe func(prefix string, attrs map[string]schema.Attribute, order []string)
+	describe = func(prefix string, attrs map[string]schema.Attribute, order []string) {
+		for _, name := range order {
+			a := attrs[name]
+			req := "optional"
+			if a.IsRequired() {
+				req = "required"
+			}
+			fmt.Fprintf(&b, "%s- `%s` (%s) %s\n", prefix, name, req, a.GetMarkdownDescription())
+			if n, ok := a.(schema.SingleNestedAttribute); ok {
+				describe(prefix+"  ", n.Attributes, sortedKeys(n.Attributes))
+			}
+		}
+	}
+	sh := entryShapeOf(ctx)
+	all := map[string]schema.Attribute{}
+	for _, a := range sh.attrs {
+		all[a.name] = a.attr
+	}
+	describe("", all, sh.names())
+	return b.String()
+}
+
+func (r *CertificationsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = CertificationsSchema(ctx)
+}
+
+func (r *CertificationsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var vals map[string]tftypes.Value
+	if err := req.Config.Raw.As(&vals); err != nil {
+		return
+	}
+	decodeEntries(ctx, vals["certifications"], &resp.Diagnostics)
+}
+
+// bulkModel is the resource's Terraform value, read straight from tftypes: the
+// certifications are dynamic, so tfsdk's reflection has nothing to offer but cost.
+type bulkModel struct {
+	attrs     map[string]tftypes.Value
+	entries   []*entry // sorted by key
+	byKey     map[string]*entry
+	wasMap    bool
+	computed  map[string]computedEntry
+	deletions map[string]string
+	adopt     bool
+	exclusive bool
+	timeouts  timeouts.Value
+}
+
+// computedEntry is one element of entries.
+type computedEntry struct {
+	id, created, modified tftypes.Value // strings; unknown while planned
+}
+
+func (c computedEntry) ID() string {
+	var s string
+	if c.id.IsKnown() && !c.id.IsNull() {
+		_ = c.id.As(&s)
+	}
+	return s
+}
+
+func (c computedEntry) value() tftypes.Value {
+	return tftypes.NewValue(entryComputedType, map[string]tftypes.Value{
+		"id": c.id, "created_date_time": c.created, "last_modified_date_time": c.modified,
+	})
+}
+
+var (
+	unknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	nullString    = tftypes.NewValue(tftypes.String, nil)
+)
+
+func stringValue(s *string) tftypes.Value {
+	if s == nil {
+		return nullString
+	}
+	return tftypes.NewValue(tftypes.String, *s)
+}
+
+func computedFrom(c *graph.Certification) computedEntry {
+	var v Values
+	v.CreatedDateTime = timeValue(c.GetCreatedDateTime())
+	v.LastModifiedDateTime = timeValue(c.GetLastModifiedDateTime())
+	return computedEntry{id: stringValue(c.GetId()), created: stringValue(v.CreatedDateTime.ValueStringPointer()),
+		modified: stringValue(v.LastModifiedDateTime.ValueStringPointer())}
+}
+
+// decodeBulk reads a plan or state. With diags nil, entries are not validated.
+func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics) (*bulkModel, bool) {
+	m := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}, deletions: map[string]string{}}
+	if raw.IsNull() || !raw.IsKnown() {
+		return m, false
+	}
+	if err := raw.As(&m.attrs); err != nil {
+		return m, false
+	}
+	certs := m.attrs["certifications"]
+	m.wasMap = certs.IsKnown() && !certs.IsNull() && certs.Type().Is(tftypes.Map{})
+	entries, ok := decodeEntries(ctx, certs, diags)
+	if !ok {
+		return m, false
+	}
+	m.entries = entries
+	for _, e := range entries {
+		m.byKey[e.key] = e
+	}
+	if v := m.attrs["entries"]; v.IsKnown() && !v.IsNull() {
+		var elems map[string]tftypes.Value
+		_ = v.As(&elems)
+		for k, el := range elems {
+			var o map[string]tftypes.Value
+			if el.IsKnown() && !el.IsNull() && el.As(&o) == nil {
+				m.computed[k] = computedEntry{id: o["id"], created: o["created_date_time"], modified: o["last_modified_date_time"]}
+			}
+		}
+	}
+	if v := m.attrs["exclusive_deletions"]; v.IsKnown() && !v.IsNull() {
+		var elems map[string]tftypes.Value
+		_ = v.As(&elems)
+		for k, el := range elems {
+			var s string
+			_ = el.As(&s)
+			m.deletions[k] = s
+		}
+	}
+	m.adopt = boolOf(m.attrs["adopt_existing"], true)
+	m.exclusive = boolOf(m.attrs["exclusive"], false)
+	if t, ok := m.attrs["timeouts"]; ok {
+		if v, err := (timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes(ctx)}}).ValueFromTerraform(ctx, t); err == nil {
+			m.timeouts, _ = v.(timeouts.Value)
+		}
+	}
+	return m, true
+}
+
+func boolOf(v tftypes.Value, def bool) bool {
+	var b bool
+	if v.IsKnown() && !v.IsNull() && v.As(&b) == nil {
+		return b
+	}
+	return def
+}
+
+// encode writes m back as the resource's value, with certs as the certifications.
+func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Value, error) {
+	objType, _ := CertificationsSchema(ctx).Type().TerraformType(ctx).(tftypes.Object)
+	vals := make(map[string]tftypes.Value, len(objType.AttributeTypes))
+	for k, t := range objType.AttributeTypes {
+		if v, ok := m.attrs[k]; ok {
+			vals[k] = v
+		} else {
+			vals[k] = tftypes.NewValue(t, nil)
+		}
+	}
+	vals["certifications"] = certs
+	computed := make(map[string]tftypes.Value, len(m.computed))
+	for k, c := range m.computed {
+		computed[k] = c.value()
+	}
+	vals["entries"] = tftypes.NewValue(tftypes.Map{ElementType: entryComputedType}, computed)
+	dels := make(map[string]tftypes.Value, len(m.deletions))
+	for k, s := range m.deletions {
+		dels[k] = tftypes.NewValue(tftypes.String, s)
+	}
+	vals["exclusive_deletions"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, dels)
+	vals["adopt_existing"] = tftypes.NewValue(tftypes.Bool, m.adopt)
+	vals["exclusive"] = tftypes.NewValue(tftypes.Bool, m.exclusive)
+	if err := tftypes.ValidateValue(objType, vals); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(objType, vals), nil
+}
+
+// users lists the distinct users of entries (letter case does not matter), in the
+// form first written.
+func usersOf(entries []*entry) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range entries {
+		u := e.user.ValueString()
+		if e.user.IsUnknown() || e.user.IsNull() || seen[strings.ToLower(u)] {
+			continue
+		}
+		seen[strings.ToLower(u)] = true
+		out = append(out, u)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// listUsers lists every user's certifications concurrently; the client batches the lists.
+func (r *CertificationsResource) listUsers(ctx context.Context, users []string) (map[string][]*graph.Certification, map[string]error) {
+	lists := make([][]*graph.Certification, len(users))
+	errs := make([]error, len(users))
+	forEach(len(users), func(i int) {
+		lists[i], errs[i] = r.one.client.ListCertifications(ctx, users[i], graph.ListFilter{})
+	})
+	out := make(map[string][]*graph.Certification, len(users))
+	failed := map[string]error{}
+	for i, u := range users {
+		if errs[i] != nil {
+			failed[strings.ToLower(u)] = errs[i]
+			continue
+		}
+		out[strings.ToLower(u)] = lists[i]
+	}
+	return out, failed
+}
+
+// forEach runs fn(0..n-1) on up to bulkWorkers goroutines.
+func forEach(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(n, bulkWorkers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	m, ok := decodeBulk(ctx, req.State.Raw, nil)
+	if !ok {
+		return
+	}
+	d, dd := m.timeouts.Read(ctx, defaultBulkReadTimeout)
+	resp.Diagnostics.Append(dd...)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+
+	lists, failed := r.listUsers(ctx, usersOf(m.entries))
+	if len(failed) > 0 {
+		resp.Diagnostics.Append(bulkError("reading", "users", failed, func(k string) string { return k }))
+		return
+	}
+	byID := map[string]*graph.Certification{}
+	for _, l := range lists {
+		for _, c := range l {
+			byID[deref(c.GetId())] = c
+		}
+	}
+	changed := false
+	raws := make(map[string]tftypes.Value, len(m.entries))
+	var gone []string
+	var diags diag.Diagnostics
+	sh := entryShapeOf(ctx)
+	claimed := map[string]bool{}
+	for _, e := range m.entries {
+		id := m.computed[e.key].ID()
+		c := byID[id]
+		if id != "" && c == nil {
+			// Not in the list: Graph may not list a certification created moments ago yet.
+			if got, err := r.one.client.GetCertification(ctx, e.user.ValueString(), id); err == nil {
+				c = got
+			} else if !graph.IsNotFound(err) {
+				resp.Diagnostics.Append(errorDiag("reading", e.user.ValueString(), err))
+				return
+			}
+		}
+		if c == nil {
+			gone = append(gone, e.key)
+			delete(m.computed, e.key)
+			changed = true
+			continue
+		}
+		claimed[id] = true
+		var got Values
+		diags.Append(flatten(ctx, c, &got)...)
+		if c.AudiencesUnreadable {
+			got.AllowedAudiences = e.vals.AllowedAudiences
+		}
+		raw := e.raw
+		if !entryShapeOf(ctx).sameWritable(&e.vals, &got) {
+			v, err := sh.rewriteEntry(ctx, e, &got)
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot record a certification's drift", err.Error())
+				return
+			}
+			raw, changed = v, true
+		}
+		raws[e.key] = raw
+		if nc := computedFrom(c); !nc.value().Equal(m.computed[e.key].value()) {
+			m.computed[e.key] = nc
+			changed = true
+		}
+	}
+	resp.Diagnostics.Append(dedupeWarnings(diags)...)
+	if len(gone) > 0 {
+		resp.Diagnostics.AddWarning("Certifications no longer in Graph",
+			fmt.Sprintf("%s no longer exist in Graph; they were removed from the state and the plan creates them again.", keyList(gone)))
+	}
+	if m.exclusive {
+		dels := unlisted(m, lists, claimed)
+		if !sameStrings(dels, m.deletions) {
+			m.deletions, changed = dels, true
+		}
+	}
+	if !changed {
+		return // resp.State is the prior state already
+	}
+	v, err := m.encode(ctx, encodeEntries(raws, m.wasMap))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot write the refreshed state", err.Error())
+		return
+	}
+	resp.State.Raw = v
+}
+
+// unlisted is what exclusive deletes: every listed certification that no entry holds.
+func unlisted(m *bulkModel, lists map[string][]*graph.Certification, held map[string]bool) map[string]string {
+	out := map[string]string{}
+	users := map[string]string{}
+	for _, e := range m.entries {
+		users[strings.ToLower(e.user.ValueString())] = e.user.ValueString()
+	}
+	for lu, l := range lists {
+		for _, c := range l {
+			if id := deref(c.GetId()); id != "" && !held[id] {
+				out[users[lu]+"/"+id] = deref(c.GetDisplayName())
+			}
+		}
+	}
+	return out
+}
+
+func sameStrings(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// dedupeWarnings keeps one of each warning (flatten's, once per certification).
+func dedupeWarnings(diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	seen := map[string]bool{}
+	for _, d := range diags {
+		k := d.Summary() + "\x00" + d.Detail()
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// keyList names keys for a message: the first 20, then a count.
+func keyList(keys []string) string {
+	sort.Strings(keys)
+	const most = 20
+	quoted := make([]string, 0, min(len(keys), most))
+	for _, k := range keys[:min(len(keys), most)] {
+		quoted = append(quoted, fmt.Sprintf("%q", k))
+	}
+	s := strings.Join(quoted, ", ")
+	if len(keys) > most {
+		s += fmt.Sprintf(" and %d more", len(keys)-most)
+	}
+	return s
+}
+
+// bulkError is one error for many failed keys: the first 20 with what Graph said, then a count.
+func bulkError(action, what string, failed map[string]error, userOf func(key string) string) diag.Diagnostic {
+	keys := sortedKeys(failed)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s failed: %s.\n", len(keys), what, keyList(append([]string(nil), keys...)))
+	hints := map[string]bool{}
+	for i, k := range keys {
+		if i >= 20 {
+			break
+		}
+		fmt.Fprintf(&b, "\n%q: %v", k, failed[k])
+		if h := nextStep(action, userOf(k), graph.StatusOf(failed[k])); h != "" {
+			hints[h] = true
+		}
+	}
+	for _, h := range sortedKeys(hints) {
+		b.WriteString("\n\n" + h)
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Error %s person certifications", action), b.String())
+}
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
