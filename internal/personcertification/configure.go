@@ -6,9 +6,18 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+)
+
+// Each type that embeds a client holder is configured through it.
+var (
+	_ resource.ResourceWithConfigure     = (*Resource)(nil)
+	_ list.ListResourceWithConfigure     = (*ListResource)(nil)
+	_ datasource.DataSourceWithConfigure = (*DataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*ListDataSource)(nil)
 )
 
 // resourceClient is embedded by the managed and list resources: it holds the provider's

@@ -16,10 +16,7 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-var (
-	_ list.ListResource              = (*ListResource)(nil)
-	_ list.ListResourceWithConfigure = (*ListResource)(nil)
-)
+var _ list.ListResource = (*ListResource)(nil)
 
 // ListResource is list "graph_person_certification" (Terraform 1.14+, `terraform query`):
 // the certifications a user already has, each with the identity that imports it.

@@ -20,7 +20,6 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = (*Resource)(nil)
 	_ resource.ResourceWithImportState      = (*Resource)(nil)
 	_ resource.ResourceWithConfigValidators = (*Resource)(nil)
 )
