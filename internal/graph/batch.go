@@ -26,6 +26,8 @@ import (
 // batch whose answer is lost can then be repeated item by item without creating anything
 // twice. A server that answers a batch with an error other than 429, 503 or 504, or with
 // something that is not a batch answer, turns batching off for the rest of the process.
+// Creates travel in batches of their own, never repeated unless Graph said it did not act
+// (create_batch.go).
 
 // maxBatch is Graph's limit of requests per batch.
 const maxBatch = 20

@@ -66,8 +66,9 @@ type Client struct {
 	usersMu sync.Mutex
 	userIDs map[string]string // lower-cased user_id -> object id (users.go)
 
-	reads readCache // coalesced reads (coalesce.go)
-	pace  *pacer    // holds every request while Graph throttles this client (pace.go)
+	reads readCache   // coalesced reads (coalesce.go)
+	pace  *pacer      // holds every request while Graph throttles this client (pace.go)
+	retry RetryPolicy // the pipeline's policy, with defaults; batched creates retry their items by it
 	// Batches (batch.go): nil when batching is off; batchOff once the server refused one.
 	deletes, lists *batcher
 	batchOff       atomic.Bool
@@ -158,7 +159,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
 	// enables it the same way.
 	adapter.EnableBackingStore(nil)
-	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity, pace: pace}
+	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity, pace: pace, retry: cfg.Retry.withDefaults()}
 	if cfg.Batching {
 		c.deletes = newBatcher(c, cmp.Or(cfg.DeleteLinger, maxDeleteLinger), true)
 		c.lists = newBatcher(c, cmp.Or(cfg.ReadLinger, readLinger), false)

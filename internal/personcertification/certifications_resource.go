@@ -266,7 +266,7 @@ func boolOf(v tftypes.Value, def bool) bool {
 
 // encode writes m back as the resource's value, with certs as the certifications.
 func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Value, error) {
-	objType, _ := CertificationsSchema(ctx).Type().TerraformType(ctx).(tftypes.Object)
+	objType := bulkObjectType(ctx)
 	vals := make(map[string]tftypes.Value, len(objType.AttributeTypes))
 	for k, t := range objType.AttributeTypes {
 		if v, ok := m.attrs[k]; ok {
@@ -292,6 +292,17 @@ func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Va
 		return tftypes.Value{}, err
 	}
 	return tftypes.NewValue(objType, vals), nil
+}
+
+var (
+	bulkTypeOnce sync.Once
+	bulkType     tftypes.Object
+)
+
+// bulkObjectType is the resource's Terraform type, worked out once.
+func bulkObjectType(ctx context.Context) tftypes.Object {
+	bulkTypeOnce.Do(func() { bulkType, _ = CertificationsSchema(ctx).Type().TerraformType(ctx).(tftypes.Object) })
+	return bulkType
 }
 
 // users lists the distinct users of entries (letter case does not matter), in the

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,14 +38,24 @@ type entryShape struct {
 	byName map[string]int
 	// audiencesDefault is what an entry without allowed_audiences manages.
 	audiencesDefault types.Set
+	// computed are Values' attributes that only Graph sets, each with its unknown value.
+	computed []struct {
+		field   valueField
+		unknown attr.Value
+	}
 }
 
-var theEntryShape *entryShape
+var (
+	entryShapeOnce sync.Once
+	theEntryShape  *entryShape
+)
 
 func entryShapeOf(ctx context.Context) *entryShape {
-	if theEntryShape != nil {
-		return theEntryShape
-	}
+	entryShapeOnce.Do(func() { theEntryShape = newEntryShape(ctx) })
+	return theEntryShape
+}
+
+func newEntryShape(ctx context.Context) *entryShape {
 	s := Schema(ctx)
 	sh := &entryShape{byName: map[string]int{}}
 	add := func(name string) {
@@ -59,8 +70,15 @@ func entryShapeOf(ctx context.Context) *entryShape {
 	for _, f := range valueFields {
 		add(f.name)
 	}
+	for _, f := range valueFields {
+		if _, ok := sh.byName[f.name]; !ok {
+			sh.computed = append(sh.computed, struct {
+				field   valueField
+				unknown attr.Value
+			}{f, unknownOf(ctx, s.Attributes[f.name].GetType())})
+		}
+	}
 	sh.audiencesDefault = types.SetValueMust(types.StringType, []attr.Value{types.StringValue(defaultAudience)})
-	theEntryShape = sh
 	return sh
 }
 
@@ -178,12 +196,10 @@ func (sh *entryShape) decodeEntry(ctx context.Context, key string, v tftypes.Val
 			f.set(&e.vals, vals[i])
 		}
 	}
-	for _, f := range valueFields {
-		if _, ok := sh.byName[f.name]; !ok {
-			// Computed ones are Graph's to set: unknown, as in a plan, so that comparing
-			// with Graph's answer (differences) looks at the configured values alone.
-			f.set(&e.vals, unknownOf(ctx, Schema(ctx).Attributes[f.name].GetType()))
-		}
+	// Computed ones are Graph's to set: unknown, as in a plan, so that comparing with
+	// Graph's answer (differences) looks at the configured values alone.
+	for _, c := range sh.computed {
+		c.field.set(&e.vals, c.unknown)
 	}
 	if e.vals.AllowedAudiences.IsNull() {
 		e.vals.AllowedAudiences = sh.audiencesDefault

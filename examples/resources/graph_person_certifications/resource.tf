@@ -1,0 +1,49 @@
+terraform {
+  required_providers {
+    graph = {
+      source = "graphprofile/graph"
+    }
+  }
+}
+
+# Many certifications, across any number of users, as one resource instance. Each entry
+# takes the attributes of graph_person_certification; the key is yours to choose
+# (here "<user>/<certification_id>", as an HR export would give it).
+resource "graph_person_certifications" "hr" {
+  certifications = {
+    "megan.bowen@contoso.com/AZ-305" = {
+      user_id           = "megan.bowen@contoso.com" # or an object id, or "me"
+      display_name      = "Azure Solutions Architect Expert"
+      certification_id  = "AZ-305"
+      issuing_authority = "Microsoft"
+      issued_date       = "2025-03-14"
+      end_date          = "2026-03-14"
+      web_url           = "https://learn.microsoft.com/credentials/certifications/azure-solutions-architect/"
+    }
+    "adele.vance@contoso.com/KB-1235466333663322" = {
+      user_id           = "adele.vance@contoso.com"
+      display_name      = "Marketing Blackbelt - Brand Management"
+      certification_id  = "KB-1235466333663322"
+      issuing_authority = "International Academy of Marketing Excellence"
+      issued_date       = "2024-01-10"
+      allowed_audiences = ["organization", "federatedOrganizations"]
+    }
+  }
+
+  # Before creating an entry, adopt the user's existing certification with the same
+  # certification_id (or display_name) instead of posting a twin. The default.
+  adopt_existing = true
+
+  # true: every other certification of these users is deleted (listed in the plan's
+  # exclusive_deletions first). The default is false.
+  exclusive = false
+
+  timeouts {
+    create = "30m"
+    update = "30m"
+  }
+}
+
+output "certification_ids" {
+  value = { for k, e in graph_person_certifications.hr.entries : k => e.id }
+}

@@ -1,0 +1,346 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
+)
+
+// Batched creates: many POSTs to users' certification collections in Graph JSON batches.
+//
+// Unlike the batcher of batch.go, a create is not idempotent, so an item is only ever sent
+// again when Graph said it did not act on it: the item was answered 429 or 503, the whole
+// batch was answered 429 or 503 (the retry policy repeats the POST /$batch itself only
+// then), or the whole batch was refused with another 4xx (then batching is turned off and
+// the item goes direct). Everything else that leaves the outcome open (no answer, a
+// timeout, a 5xx other than 503, a 2xx that cannot be read, a batch answer without this
+// item) is reported as Lost and never sent again: the caller looks for the certification
+// first, as it does after a lost direct create.
+
+// createBatchesInFlight bounds the batches (or, without batching, the direct creates) one
+// CreateCertifications call has in flight. The pacer bounds the whole client on top.
+const createBatchesInFlight = 8
+
+// CreateRequest is one certification to create in user's collection.
+type CreateRequest struct {
+	UserID string
+	Body   models.PersonCertificationable
+}
+
+// CreateResult is the outcome of one CreateRequest, in the same order as the requests.
+//   - Cert != nil: created; Cert is Graph's answer (decoded like CreateCertification's, id checked).
+//   - Err != nil, Lost == false: Graph definitely did not create it (a 4xx other than 429, a 503 after retries,
+//     an error before sending); Err is an *Error like CreateCertification's (StatusOf, IsNotFound work on it).
+//   - Err != nil, Lost == true: Graph may have created it (no answer, a timeout, 500/502/504, a 2xx without a
+//     readable id): the caller must search for it before posting again. When the id could be recovered from an
+//     unreadable 2xx, Err is a *DecodeError with ID set (as CreateCertification does).
+type CreateResult struct {
+	Cert *Certification
+	Err  error
+	Lost bool
+}
+
+// createItem is one request on its way through batches.
+type createItem struct {
+	idx     int
+	user    string
+	info    *abs.RequestInformation // the direct POST, built once: its body is sent as is
+	payload json.RawMessage         // the same body, for a batch item
+	sent    int                     // times sent and refused with 429 or 503
+	last    batchAnswer             // the last such answer, reported when retries run out
+	delay   time.Duration           // the wait its last answer asked for
+}
+
+// CreateCertifications creates every request, up to 20 per $batch, several batches in flight (bounded, e.g. 8),
+// under the client's pacer (pace.go) and retry policy. An item answered 429 or 503 inside a batch was not applied:
+// it is sent again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
+// When batching is off (c.batchOff, or a nil batcher config), or for a single request, it falls back to
+// CreateCertification per request (concurrently, bounded). It invalidates coalesced reads like CreateCertification.
+func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest) []CreateResult {
+	out := make([]CreateResult, len(reqs))
+	if len(reqs) == 0 {
+		return out
+	}
+	c.invalidateReads() // before and after, as CreateCertification does
+	defer c.invalidateReads()
+	if len(reqs) == 1 || c.deletes == nil || c.batchOff.Load() {
+		inParallel(len(reqs), func(i int) {
+			if err := ctx.Err(); err != nil {
+				out[i] = CreateResult{Err: &Error{Op: "create", Err: err}}
+				return
+			}
+			cert, err := c.CreateCertification(ctx, reqs[i].UserID, reqs[i].Body)
+			out[i] = createResult(cert, err)
+		})
+		return out
+	}
+
+	pending := make([]*createItem, 0, len(reqs))
+	for i, r := range reqs {
+		// Serialised once: the same bytes go in every batch and in a direct fallback.
+		info, err := c.collection(r.UserID).ToPostRequestInformation(ctx, r.Body, nil)
+		if err != nil {
+			out[i] = CreateResult{Err: &Error{Op: "create", Err: err}}
+			continue
+		}
+		pending = append(pending, &createItem{idx: i, user: r.UserID, info: info, payload: info.Content})
+	}
+	for len(pending) > 0 {
+		again, direct := c.createRound(ctx, pending, out)
+		inParallel(len(direct), func(i int) {
+			cert, err := c.postPrepared(ctx, direct[i].info)
+			out[direct[i].idx] = createResult(cert, err)
+		})
+		if len(again) == 0 {
+			return out
+		}
+		var delay time.Duration
+		for _, it := range again {
+			delay = max(delay, it.delay)
+		}
+		dl, hasDeadline := ctx.Deadline()
+		if (hasDeadline && time.Now().Add(delay).After(dl)) || !wait.For(ctx, delay) {
+			// Waiting would outlive the operation: these were not applied, so their last
+			// answer is the definite outcome (as retry.go hands back the last answer).
+			for _, it := range again {
+				out[it.idx] = CreateResult{Err: itemError(it.last, it.sent)}
+			}
+			return out
+		}
+		pending = again
+	}
+	return out
+}
+
+// createRound sends pending in batches of up to maxBatch, at most createBatchesInFlight at
+// a time, and settles every item it can in out. It returns the items to send again in a
+// later batch (answered 429 or 503) and those to send directly (refused by a server that
+// does not take batches).
+func (c *Client) createRound(ctx context.Context, pending []*createItem, out []CreateResult) (again, direct []*createItem) {
+	var chunks [][]*createItem
+	for start := 0; start < len(pending); start += maxBatch {
+		chunks = append(chunks, pending[start:min(start+maxBatch, len(pending))])
+	}
+	var mu sync.Mutex
+	inParallel(len(chunks), func(i int) {
+		chunk := chunks[i]
+		if c.batchOff.Load() {
+			mu.Lock()
+			direct = append(direct, chunk...)
+			mu.Unlock()
+			return
+		}
+		a, d := c.sendCreateBatch(ctx, chunk, out)
+		mu.Lock()
+		again = append(again, a...)
+		direct = append(direct, d...)
+		mu.Unlock()
+	})
+	return again, direct
+}
+
+// sendCreateBatch posts one batch of creates. It writes out[idx] for every item it
+// settles (each item's index is its own, so concurrent batches never write the same
+// element) and returns the items to send again and those to send directly.
+func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out []CreateResult) (again, direct []*createItem) {
+	type reqItem struct {
+		ID      string            `json:"id"`
+		Method  string            `json:"method"`
+		URL     string            `json:"url"`
+		Headers map[string]string `json:"headers"`
+		Body    json.RawMessage   `json:"body"`
+	}
+	var req struct {
+		Requests []reqItem `json:"requests"`
+	}
+	byID := make(map[string]*createItem, len(items))
+	for i, it := range items {
+		id := strconv.Itoa(i + 1)
+		byID[id] = it
+		req.Requests = append(req.Requests, reqItem{ID: id, Method: http.MethodPost, URL: collectionPath(it.user),
+			Headers: map[string]string{"Content-Type": "application/json"}, Body: it.payload})
+	}
+	settleAll := func(err error, lost bool) {
+		for _, it := range items {
+			out[it.idx] = CreateResult{Err: err, Lost: lost}
+		}
+	}
+	payload, err := json.Marshal(req)
+	if err != nil {
+		settleAll(&Error{Op: "create", Err: err}, false) // before sending
+		return nil, nil
+	}
+	info := abs.NewRequestInformation()
+	info.Method = abs.POST
+	info.UrlTemplate = "{+baseurl}/$batch"
+	info.PathParameters = map[string]string{"baseurl": c.baseURL}
+	info.Headers.TryAdd("Accept", "application/json")
+	info.SetStreamContentAndContentType(payload, "application/json")
+	if err := ctx.Err(); err != nil {
+		// An HTTP request with an ended context fails as if sent; this one was not.
+		settleAll(&Error{Op: "create", Err: err}, false)
+		return nil, nil
+	}
+	bctx, ex := withExchange(ctx)
+	raw, err := c.send(bctx, info)
+	if err != nil {
+		status, _, _, _, attempts := ex.snapshot()
+		switch {
+		case attempts == 0, status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
+			// Never sent, or the last attempt was refused unapplied after the retry
+			// policy's retries: nothing was created.
+			settleAll(newError("create", ex, err), false)
+		case status >= 400 && status < 500:
+			// The batch itself was refused, none of it run: a server that does not
+			// take batches. These go direct, and so does everything after them.
+			c.deletes.off(ctx, fmt.Sprintf("the batch was answered %d", status))
+			return nil, items
+		default:
+			// No answer, a timeout, a 5xx: any of the items may have been created.
+			settleAll(newError("create", ex, err), true)
+		}
+		return nil, nil
+	}
+	_, reqID, clientID, _, _ := ex.snapshot()
+	var resp struct {
+		Responses []struct {
+			ID      string          `json:"id"`
+			Status  int             `json:"status"`
+			Headers map[string]any  `json:"headers"`
+			Body    json.RawMessage `json:"body"`
+		} `json:"responses"`
+	}
+	if json.Unmarshal(raw, &resp) != nil || len(resp.Responses) == 0 {
+		// A 2xx that is not a batch answer: the items may have run.
+		c.deletes.off(ctx, "the answer is not a batch answer")
+		settleAll(&Error{Op: "create", RequestID: reqID, ClientRequestID: clientID,
+			Err: errors.New("the answer to the batch of creates could not be read")}, true)
+		return nil, nil
+	}
+	tflog.Debug(ctx, "graph create batch", map[string]interface{}{"requests": len(items), "responses": len(resp.Responses)})
+	for _, r := range resp.Responses {
+		it := byID[r.ID]
+		if it == nil {
+			continue
+		}
+		delete(byID, r.ID)
+		a := batchAnswer{Status: r.Status, RequestID: headerValue(r.Headers, "request-id"),
+			ClientID: headerValue(r.Headers, "client-request-id"), Body: r.Body}
+		switch {
+		case r.Status >= 200 && r.Status < 300:
+			cert, err := createdFrom(r.Body)
+			out[it.idx] = createResult(cert, err)
+		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
+			retryAfter := headerValue(r.Headers, "Retry-After")
+			if r.Status == http.StatusTooManyRequests {
+				// Graph counts batch items one by one: a throttled item holds every
+				// request of the client, the next batch included.
+				c.pace.throttled(retryAfter)
+			}
+			it.sent++
+			it.last = a
+			if it.sent > c.retry.MaxRetries {
+				out[it.idx] = CreateResult{Err: itemError(a, it.sent)}
+				continue
+			}
+			it.delay = (&retryHandler{policy: c.retry, now: time.Now}).delay(retryAfter, it.sent-1)
+			again = append(again, it)
+		case r.Status >= 400 && r.Status < 500:
+			out[it.idx] = CreateResult{Err: itemError(a, it.sent+1)}
+		default:
+			// 500, 502, 504 (Graph's backend failed behind its gateway), or a status
+			// that says nothing: the create may have been applied.
+			out[it.idx] = CreateResult{Err: itemError(a, it.sent+1), Lost: true}
+		}
+	}
+	for _, it := range byID {
+		out[it.idx] = CreateResult{Lost: true, Err: &Error{Op: "create", RequestID: reqID, ClientRequestID: clientID,
+			Err: errors.New("the answer to the batch holds no answer for this create")}}
+	}
+	return again, nil
+}
+
+// itemError is the *Error of a batch item's error answer; attempts counts the times the
+// item was sent.
+func itemError(a batchAnswer, attempts int) *Error {
+	e := answerError("create", a)
+	e.Attempts = max(attempts, 1)
+	return e
+}
+
+// postPrepared sends a create built by ToPostRequestInformation directly, as
+// CreateCertification does.
+func (c *Client) postPrepared(ctx context.Context, info *abs.RequestInformation) (*Certification, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Op: "create", Err: err} // not sent
+	}
+	ctx, ex := withExchange(ctx)
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return nil, newError("create", ex, err)
+	}
+	return createdFrom(raw)
+}
+
+// createdFrom reads a create's 2xx answer, as CreateCertification does: an answer without
+// an id is as good as a lost one.
+func createdFrom(raw []byte) (*Certification, error) {
+	created, err := decodeCertification(raw)
+	if err == nil && (created.GetId() == nil || *created.GetId() == "") {
+		return nil, &DecodeError{Err: errors.New("the created certification came back without an id")}
+	}
+	return created, err
+}
+
+// createResult classifies a direct create's outcome.
+func createResult(cert *Certification, err error) CreateResult {
+	if err == nil {
+		return CreateResult{Cert: cert}
+	}
+	return CreateResult{Err: err, Lost: createMayHaveApplied(err)}
+}
+
+// createMayHaveApplied reports whether a failed create may still have been applied: an
+// unreadable 2xx, no answer after the request went out, or a 5xx other than 503.
+func createMayHaveApplied(err error) bool {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return true
+	}
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return true // not one of ours: nothing says it was not sent
+	}
+	switch ge.Status {
+	case 0:
+		return ge.Attempts > 0 // Attempts == 0: it never left the client
+	case http.StatusServiceUnavailable:
+		return false
+	}
+	return ge.Status >= 500
+}
+
+// inParallel runs fn(0) … fn(n-1), at most createBatchesInFlight at a time.
+func inParallel(n int, fn func(i int)) {
+	sem := make(chan struct{}, createBatchesInFlight)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i)
+		})
+	}
+	wg.Wait()
+}
