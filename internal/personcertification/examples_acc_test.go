@@ -185,10 +185,16 @@ func requireUntouched(t *testing.T, s *mockgraph.Server, seed hrSeed, ids ...str
 	}
 }
 
-// copyHRExample puts the example's configuration and CSV into dir, pointed at the mock,
-// runs terraform init there, and returns the CSV.
-func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption, dir, provider string) []byte {
+// startHRExample sets the HR example up as both its tests start: a mock seeded from the
+// example's mock-seed.json, and the example's configuration and CSV in dir, pointed at the
+// mock and initialised. csv is the example's CSV.
+func startHRExample(t *testing.T) (dir string, tf *tfexec.Terraform, r *tfexec.ReattachOption, s *mockgraph.Server, seed hrSeed, csv []byte) {
 	t.Helper()
+	dir = t.TempDir()
+	tf, reattach := acctest.NewCLI(t, dir)
+	s, provider := acctest.Mock(t)
+	seed = seedHR(t, s)
+	r = tfexec.Reattach(reattach)
 	acctest.CopyExample(t, dir, hrExample, provider, "main.tf", "certifications.csv")
 	csv, err := os.ReadFile(filepath.Join(dir, "certifications.csv"))
 	if err != nil {
@@ -197,7 +203,7 @@ func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption,
 	if err := tf.Init(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	return csv
+	return dir, tf, r, s, seed, csv
 }
 
 // The HR example on the real CLI against the seeded mock: the first apply adopts what exists
@@ -207,13 +213,8 @@ func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption,
 // the CSV deletes exactly that certification; destroy leaves what the example never managed.
 func TestAccHROnboardingExample(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	s, provider := acctest.Mock(t)
-	seed := seedHR(t, s)
+	dir, tf, r, s, seed, csv := startHRExample(t)
 	ctx := context.Background()
-	r := tfexec.Reattach(reattach)
-	csv := copyHRExample(t, tf, r, dir, provider)
 	destroyed := false
 	t.Cleanup(func() {
 		if !destroyed {
@@ -314,13 +315,8 @@ func TestAccHROnboardingExample(t *testing.T) {
 // only (here the twin and the extra certification), never for a user of another bucket.
 func TestAccHROnboardingExample_bucketExclusive(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	s, provider := acctest.Mock(t)
-	seed := seedHR(t, s)
+	_, tf, r, s, seed, csv := startHRExample(t)
 	ctx := context.Background()
-	r := tfexec.Reattach(reattach)
-	csv := copyHRExample(t, tf, r, dir, provider)
 	buckets := []string{userBucket(hrTwinUser), userBucket(hrExtraUser)}
 	if buckets[0] == userBucket("megan.bowen@contoso.example") || buckets[1] == userBucket("megan.bowen@contoso.example") {
 		t.Fatal("megan.bowen shares a bucket with the users under test; pick other users")
