@@ -2,6 +2,7 @@ package personcertification
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -51,6 +52,8 @@ func (r *CertificationsResource) Create(ctx context.Context, req resource.Create
 	if state.IsKnown() && !state.IsNull() {
 		resp.State.Raw = state
 	}
+	stamp, _ := json.Marshal(time.Now().UTC())
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 }
 
 func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -68,6 +71,8 @@ func (r *CertificationsResource) Update(ctx context.Context, req resource.Update
 	if state.IsKnown() && !state.IsNull() {
 		resp.State.Raw = state
 	}
+	stamp, _ := json.Marshal(time.Now().UTC())
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
 }
 
 func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -131,6 +136,8 @@ func userOfKey(m *bulkModel) func(string) string {
 type outcome struct {
 	cert *graph.Certification // Graph's answer: created, adopted or updated
 	err  error
+	// unchanged: nothing was sent, Graph holds the entry as its computed values say.
+	unchanged bool
 }
 
 func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
@@ -253,11 +260,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 		user := j.e.user.ValueString()
 		if !hasChanges(body) {
-			c, err := r.one.client.ReadCertification(ctx, user, j.id)
-			if adoptedC := adopted[j.e.key]; adoptedC != nil {
-				c, err = adoptedC, nil
-			}
-			record(j.e.key, outcome{cert: c, err: err})
+			// Nothing for Graph (an adopted certification as configured, or only the letter
+			// case of user_id changed): no request.
+			record(j.e.key, outcome{cert: adopted[j.e.key], unchanged: adopted[j.e.key] == nil})
 			return
 		}
 		got, err := r.one.client.UpdateCertification(ctx, user, j.id, body)
@@ -416,8 +421,8 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 		switch {
 		case movingFailed[e.key]:
 			raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
-		case !touched:
-			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key] // unchanged
+		case !touched, o.unchanged:
+			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key]
 		case o.err != nil:
 			failed[e.key] = o.err
 			if p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {

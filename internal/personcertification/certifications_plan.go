@@ -64,5 +64,14 @@ func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.AddError("Cannot plan graph_person_certifications", err.Error())
 		return
 	}
+	if len(plan.deletions) == 0 && len(prior.deletions) > 0 {
+		// Nothing left to delete, and nothing else to do: the list of what the last apply
+		// deleted stays until the next refresh or change, or every plan after an exclusive
+		// apply that skipped the refresh would show it going.
+		plan.deletions = prior.deletions
+		if kept, err := plan.encode(ctx, plan.attrs["certifications"]); err == nil && kept.Equal(req.State.Raw) {
+			v = kept
+		}
+	}
 	resp.Plan.Raw = v
 }

@@ -388,18 +388,45 @@ func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequ
 	var diags diag.Diagnostics
 	sh := entryShapeOf(ctx)
 	claimed := map[string]bool{}
+	// An entry missing from its user's list is asked for directly; one written by the last
+	// apply moments ago is waited for through Graph's replication lag, as
+	// graph_person_certification does, before it counts as deleted.
+	var missing []*entry
+	for _, e := range m.entries {
+		if id := m.computed[e.key].ID(); id != "" && byID[id] == nil {
+			missing = append(missing, e)
+		}
+	}
+	since, recent := r.one.createdAgo(ctx, req)
+	recent = recent && since < consistencyWindow
+	var readErr error
+	var mu sync.Mutex
+	forEach(len(missing), func(i int) {
+		e := missing[i]
+		user, id := e.user.ValueString(), m.computed[e.key].ID()
+		got, err := r.one.client.GetCertification(ctx, user, id)
+		if graph.IsNotFound(err) && recent {
+			got, err = r.one.awaitVisible(ctx, user, id, consistencyWindow-since)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err == nil:
+			byID[id] = got
+		case !graph.IsNotFound(err) && readErr == nil:
+			readErr = err
+		}
+	})
+	if readErr != nil {
+		resp.Diagnostics.Append(errorDiag("reading", "", readErr))
+		return
+	}
+	if len(missing) == 0 {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...) // all seen once
+	}
 	for _, e := range m.entries {
 		id := m.computed[e.key].ID()
 		c := byID[id]
-		if id != "" && c == nil {
-			// Not in the list: Graph may not list a certification created moments ago yet.
-			if got, err := r.one.client.GetCertification(ctx, e.user.ValueString(), id); err == nil {
-				c = got
-			} else if !graph.IsNotFound(err) {
-				resp.Diagnostics.Append(errorDiag("reading", e.user.ValueString(), err))
-				return
-			}
-		}
 		if c == nil {
 			gone = append(gone, e.key)
 			delete(m.computed, e.key)
@@ -511,6 +538,9 @@ func keyList(keys []string) string {
 func bulkError(action, what string, failed map[string]error, userOf func(key string) string) diag.Diagnostic {
 	keys := sortedKeys(failed)
 	var b strings.Builder
+	if len(keys) == 1 {
+		what = strings.TrimSuffix(what, "s")
+	}
 	fmt.Fprintf(&b, "%d %s failed: %s.\n", len(keys), what, keyList(append([]string(nil), keys...)))
 	hints := map[string]bool{}
 	for i, k := range keys {

@@ -190,7 +190,11 @@ func (sh *entryShape) decodeEntry(ctx context.Context, key string, v tftypes.Val
 	if !ok {
 		return nil, false
 	}
-	e.user = vals[0].(types.String)
+	user, isString := vals[0].(types.String)
+	if !isString {
+		return nil, false
+	}
+	e.user = user
 	for _, f := range valueFields {
 		if i, ok := sh.byName[f.name]; ok {
 			f.set(&e.vals, vals[i])
@@ -278,10 +282,11 @@ func convertTo(want tftypes.Type, v tftypes.Value, at path.Path, diags *diag.Dia
 		return wrong("true or false")
 	case want.Is(tftypes.List{}), want.Is(tftypes.Set{}):
 		var elemType tftypes.Type
-		if l, ok := want.(tftypes.List); ok {
-			elemType = l.ElementType
-		} else {
-			elemType = want.(tftypes.Set).ElementType
+		switch c := want.(type) {
+		case tftypes.List:
+			elemType = c.ElementType
+		case tftypes.Set:
+			elemType = c.ElementType
 		}
 		if !got.Is(tftypes.List{}) && !got.Is(tftypes.Set{}) && !got.Is(tftypes.Tuple{}) {
 			return wrong("a list of strings")
@@ -303,7 +308,7 @@ func convertTo(want tftypes.Type, v tftypes.Value, at path.Path, diags *diag.Dia
 		}
 		return tftypes.NewValue(want, out), true
 	case want.Is(tftypes.Object{}):
-		o := want.(tftypes.Object)
+		o, _ := want.(tftypes.Object)
 		if !got.Is(tftypes.Object{}) && !got.Is(tftypes.Map{}) {
 			return wrong("an object with " + strings.Join(sortedKeys(o.AttributeTypes), ", "))
 		}
@@ -369,28 +374,44 @@ func runValidators(ctx context.Context, a schema.Attribute, p path.Path, v attr.
 	}
 	switch sa := a.(type) {
 	case schema.StringAttribute:
-		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v.(types.String)}
+		cv, ok := v.(types.String)
+		if !ok {
+			return
+		}
+		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
 		for _, x := range sa.Validators {
 			var resp validator.StringResponse
 			x.ValidateString(ctx, req, &resp)
 			diags.Append(resp.Diagnostics...)
 		}
 	case schema.SetAttribute:
-		req := validator.SetRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v.(types.Set)}
+		cv, ok := v.(types.Set)
+		if !ok {
+			return
+		}
+		req := validator.SetRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
 		for _, x := range sa.Validators {
 			var resp validator.SetResponse
 			x.ValidateSet(ctx, req, &resp)
 			diags.Append(resp.Diagnostics...)
 		}
 	case schema.ListAttribute:
-		req := validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v.(types.List)}
+		cv, ok := v.(types.List)
+		if !ok {
+			return
+		}
+		req := validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
 		for _, x := range sa.Validators {
 			var resp validator.ListResponse
 			x.ValidateList(ctx, req, &resp)
 			diags.Append(resp.Diagnostics...)
 		}
 	case schema.NumberAttribute:
-		req := validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v.(types.Number)}
+		cv, ok := v.(types.Number)
+		if !ok {
+			return
+		}
+		req := validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
 		for _, x := range sa.Validators {
 			var resp validator.NumberResponse
 			x.ValidateNumber(ctx, req, &resp)
@@ -399,7 +420,10 @@ func runValidators(ctx context.Context, a schema.Attribute, p path.Path, v attr.
 	case schema.BoolAttribute:
 		// No validators beyond the type.
 	case schema.SingleNestedAttribute:
-		o := v.(types.Object)
+		o, ok := v.(types.Object)
+		if !ok {
+			return
+		}
 		members := o.Attributes()
 		for name, inner := range sa.Attributes {
 			if mv, ok := members[name]; ok {

@@ -11,6 +11,10 @@
 //	resource_reconcile.go  lost answers: the search and adoption after a create, stale reads after an update
 //	resource_identity.go   its resource identity (user_id, id)
 //	list_resource.go       list "graph_person_certification" for terraform query
+//	certifications_resource.go  graph_person_certifications: schema, Read, the state's form
+//	certifications_value.go     its entries: the single resource's attributes, types and validators
+//	certifications_plan.go      its ModifyPlan: computed values per entry, exclusive deletions
+//	certifications_apply.go     its Create, Update, Delete, ImportState, entry by entry
 //	data_source.go         data "graph_person_certification"
 //	data_source_list.go    data "graph_person_certifications"
 //	data_source_schema.go  the data sources' schemas, derived from the resource's

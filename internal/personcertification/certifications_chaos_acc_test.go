@@ -1,0 +1,136 @@
+package personcertification_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+const bulkChaosUsers, bulkChaosCerts, bulkChaosApplies = 200, 2000, 3
+
+// TestAccPersonCertifications_chaos applies 2,000 entries over 200 users as one
+// graph_person_certifications while 20% of requests fail in every way the mock knows,
+// lost answers after Graph committed included. After every apply, failed or not, every id
+// in state is on the server; within 3 applies the server holds exactly the 2,000, none
+// twice and none that no state entry names, and the next plan is empty.
+func TestAccPersonCertifications_chaos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2,000 certifications under faults: skipped with -short")
+	}
+	t.Parallel()
+	s, provider := acctest.Mock(t)
+	var users []string
+	for i := range bulkChaosUsers {
+		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf("bulk%03d@contoso.example", i), DisplayName: fmt.Sprintf("Bulk user %d", i)})
+		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
+	}
+	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
+locals {
+  users = [%s]
+  # range() stops at 1,024 values: certification u + %d * n is the n-th of user u.
+  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
+}
+resource "graph_person_certifications" "test" {
+  certifications = {
+    for c in local.certs : "${c.user}/CH-${c.i}" => {
+      user_id           = c.user
+      display_name      = "Chaos certification ${c.i}"
+      certification_id  = "CH-${c.i}"
+      issuing_authority = "Chaos Monkey Academy"
+      start_date        = "2024-01-01"
+      web_url           = "https://example.com/cert/${c.i}"
+      allowed_audiences = c.i %% 3 == 0 ? ["organization", "everyone"] : ["organization"]
+    }
+  }
+}
+`, strings.Join(users, ", "), bulkChaosUsers, bulkChaosUsers, bulkChaosCerts/bulkChaosUsers, bulkChaosUsers)
+	tf, r := acctest.Workdir(t, map[string]string{"main.tf": cfg})
+	ctx := context.Background()
+
+	chaosSeed := uint64(20261214)
+	if v := os.Getenv("CHAOS_SEED"); v != "" {
+		if _, err := fmt.Sscan(v, &chaosSeed); err != nil {
+			t.Fatalf("CHAOS_SEED: %v", err)
+		}
+	}
+	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: chaosSeed, SlowDelay: 300 * time.Millisecond})
+	started := time.Now()
+
+	applies := 0
+	var err error
+	for applies < bulkChaosApplies {
+		applies++
+		t0 := time.Now()
+		err = tf.Apply(ctx, r)
+		t.Logf("apply %d: %v, %s", applies, time.Since(t0).Round(time.Millisecond), s.FaultSummary())
+		// Whatever the apply's outcome, the state names only what the server holds.
+		if res := stateResource(t, tf, r); res != nil {
+			idsOnServer(t, s, res)
+		}
+		if err == nil {
+			break
+		}
+		t.Logf("apply %d reported errors: %v", applies, firstLines(err.Error(), 6))
+	}
+	if err != nil {
+		t.Fatalf("%d applies did not converge (%s): %v", applies, s.FaultSummary(), err)
+	}
+	applied := time.Since(started)
+	if s.FaultCounts()[mockgraph.KindResetAfter] == 0 {
+		t.Fatalf("no answer was lost after Graph committed: the chaos did not test that (%s)", s.FaultSummary())
+	}
+
+	res := stateResource(t, tf, r)
+	if res == nil {
+		t.Fatalf("%s is not in state", certsAddr)
+	}
+	ids := idsOnServer(t, s, res)
+	if len(ids) != bulkChaosCerts {
+		t.Fatalf("state holds %d entries, want %d", len(ids), bulkChaosCerts)
+	}
+	named := map[string]bool{}
+	for _, id := range ids {
+		named[strings.ToLower(id)] = true
+	}
+	total, seen := 0, map[string]bool{}
+	for i := range bulkChaosUsers {
+		for _, c := range s.Certifications(chaosUserID(i)) {
+			total++
+			k := chaosUserID(i) + "/" + fmt.Sprint(c["certificationId"])
+			if seen[k] {
+				t.Fatalf("duplicate on the server: %s twice", k)
+			}
+			seen[k] = true
+			if !named[strings.ToLower(acctest.As[string](t, c["id"]))] {
+				t.Fatalf("orphan on the server: %s (%v) is named by no state entry", k, c["id"])
+			}
+		}
+	}
+	if total != bulkChaosCerts {
+		t.Fatalf("the server holds %d certifications, want exactly %d", total, bulkChaosCerts)
+	}
+
+	// Nothing is left to do.
+	s.SetChaos(mockgraph.Chaos{})
+	if changes, out, err := acctest.PlanOutput(ctx, tf, r); err != nil || changes {
+		t.Fatalf("the plan after the chaos applies is not empty (changes %v, err %v):\n%s", changes, err, firstLines(out, 80))
+	}
+	t.Logf("chaos (seed %d): %d certifications over %d users; %d apply run(s) in %v, total %v; %s; %d requests",
+		chaosSeed, bulkChaosCerts, bulkChaosUsers, applies, applied.Round(time.Millisecond), time.Since(started).Round(time.Millisecond),
+		s.FaultSummary(), len(s.Requests()))
+}
+
+// firstLines keeps a long CLI error readable in the log.
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, "\n")
+}
