@@ -4,6 +4,7 @@ package acctest
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -33,6 +34,19 @@ func ParallelTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps []res
 		CheckDestroy:             checkDestroy,
 		Steps:                    steps,
 	})
+}
+
+// ChaosSeed is the seed of a chaos test's faults: CHAOS_SEED when set (to replay a run the
+// log names), else def.
+func ChaosSeed(t *testing.T, def uint64) uint64 {
+	t.Helper()
+	seed := def
+	if v := os.Getenv("CHAOS_SEED"); v != "" {
+		if _, err := fmt.Sscan(v, &seed); err != nil {
+			t.Fatalf("CHAOS_SEED: %v", err)
+		}
+	}
+	return seed
 }
 
 // Mock starts a Graph fake for one test, stopped when the test ends, and returns the

@@ -148,6 +148,17 @@ const chaosUsers, chaosCerts = 20, 200
 
 func chaosUserID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
 
+// addChaosUsers adds users 0 to n-1 to s (upn formats a userPrincipalName from the index)
+// and returns their ids, quoted for an HCL list.
+func addChaosUsers(s *mockgraph.Server, n int, upn string) []string {
+	users := make([]string, 0, n)
+	for i := range n {
+		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf(upn, i), DisplayName: fmt.Sprintf("User %d", i)})
+		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
+	}
+	return users
+}
+
 // TestAccChaos applies 200 certifications across 20 users while about 20% of requests
 // fail in every way the mock knows. After at most one re-apply the server holds exactly
 // the configured 200 and state equals the server field by field; destroy under the same
@@ -157,11 +168,7 @@ func TestAccChaos(t *testing.T) {
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
 	s, provider := acctest.Mock(t)
-	var users []string
-	for i := range chaosUsers {
-		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf("user%02d@contoso.example", i), DisplayName: fmt.Sprintf("User %d", i)})
-		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
-	}
+	users := addChaosUsers(s, chaosUsers, "user%02d@contoso.example")
 	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
 locals {
   users = [%s]
@@ -186,12 +193,7 @@ resource "graph_person_certification" "c" {
 	if err := tf.Init(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	seed := uint64(20261128)
-	if v := os.Getenv("CHAOS_SEED"); v != "" {
-		if _, err := fmt.Sscan(v, &seed); err != nil {
-			t.Fatalf("CHAOS_SEED: %v", err)
-		}
-	}
+	seed := acctest.ChaosSeed(t, 20261128)
 	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: seed, SlowDelay: 300 * time.Millisecond})
 	started := time.Now()
 
