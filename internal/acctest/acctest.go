@@ -4,9 +4,11 @@ package acctest
 
 import (
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
@@ -19,6 +21,31 @@ const Token = "acceptance-test-token"
 // ProviderFactories serves the provider in-process to the real Terraform CLI.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"graph": provider.Server("test"),
+}
+
+// ParallelTest runs steps in parallel on the in-process provider: the TestCase most
+// acceptance tests share. checkDestroy (nil for none) runs after the final destroy, for
+// example CheckNoCertificationsLeft.
+func ParallelTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: ProviderFactories,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	})
+}
+
+// ChaosSeed is the seed of a chaos test's faults: CHAOS_SEED when set (to replay a run the
+// log names), else def.
+func ChaosSeed(t *testing.T, def uint64) uint64 {
+	t.Helper()
+	seed := def
+	if v := os.Getenv("CHAOS_SEED"); v != "" {
+		if _, err := fmt.Sscan(v, &seed); err != nil {
+			t.Fatalf("CHAOS_SEED: %v", err)
+		}
+	}
+	return seed
 }
 
 // Mock starts a Graph fake for one test, stopped when the test ends, and returns the

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/bench/floor"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
 // size is one scenario: n certifications spread round-robin over users users.
@@ -401,16 +402,9 @@ func (b *bench) goCmd(ctx context.Context, env []string, args ...string) error {
 }
 
 func (b *bench) writeSeed(users int) (string, error) {
-	type user struct {
-		ID                string `json:"id"`
-		UserPrincipalName string `json:"userPrincipalName"`
-		DisplayName       string `json:"displayName"`
-	}
-	var f struct {
-		Users []user `json:"users"`
-	}
+	var f mockgraph.SeedData
 	for i := range users {
-		f.Users = append(f.Users, user{userID(i), userUPN(i), fmt.Sprintf("Bench User %d", i+1)})
+		f.Users = append(f.Users, mockgraph.User{ID: userID(i), UserPrincipalName: userUPN(i), DisplayName: fmt.Sprintf("Bench User %d", i+1)})
 	}
 	raw, err := json.Marshal(f)
 	if err != nil {

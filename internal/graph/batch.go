@@ -185,30 +185,17 @@ func (b *batcher) send(items []*batchItem) {
 	ctx, cancel := batchContext(live)
 	defer cancel()
 
-	type reqItem struct {
-		ID     string `json:"id"`
-		Method string `json:"method"`
-		URL    string `json:"url"`
-	}
-	var req struct {
-		Requests []reqItem `json:"requests"`
-	}
+	reqs := make([]batchRequest, 0, len(live))
 	byID := make(map[string]*batchItem, len(live))
 	for i, it := range live {
 		id := strconv.Itoa(i + 1)
 		byID[id] = it
-		req.Requests = append(req.Requests, reqItem{ID: id, Method: it.method, URL: it.url})
+		reqs = append(reqs, batchRequest{ID: id, Method: it.method, URL: it.url})
 	}
-	payload, err := json.Marshal(req)
+	info, err := b.c.batchInfo(reqs)
 	if err != nil {
 		return
 	}
-	info := abs.NewRequestInformation()
-	info.Method = abs.POST
-	info.UrlTemplate = "{+baseurl}/$batch"
-	info.PathParameters = map[string]string{"baseurl": b.c.baseURL}
-	info.Headers.TryAdd("Accept", "application/json")
-	info.SetStreamContentAndContentType(payload, "application/json")
 	ctx, ex := withExchange(ctx)
 	raw, err := b.c.send(ctx, info)
 	if err != nil {
@@ -221,20 +208,13 @@ func (b *batcher) send(items []*batchItem) {
 		}
 		return
 	}
-	var resp struct {
-		Responses []struct {
-			ID      string          `json:"id"`
-			Status  int             `json:"status"`
-			Headers map[string]any  `json:"headers"`
-			Body    json.RawMessage `json:"body"`
-		} `json:"responses"`
-	}
-	if json.Unmarshal(raw, &resp) != nil || len(resp.Responses) == 0 {
+	responses, ok := batchResponses(raw)
+	if !ok {
 		b.off(ctx, "the answer is not a batch answer")
 		return
 	}
-	tflog.Debug(ctx, "graph batch", map[string]interface{}{"requests": len(live), "responses": len(resp.Responses)})
-	for _, r := range resp.Responses {
+	tflog.Debug(ctx, "graph batch", map[string]interface{}{"requests": len(live), "responses": len(responses)})
+	for _, r := range responses {
 		if r.Status == http.StatusTooManyRequests {
 			// Graph counts batch items one by one: a throttled item holds every
 			// request of the client, the direct retry of this item included.
@@ -253,6 +233,52 @@ func (b *batcher) send(items []*batchItem) {
 			Body:      r.Body,
 		}
 	}
+}
+
+// batchRequest is one request of a $batch body; a create carries its headers and body.
+type batchRequest struct {
+	ID      string            `json:"id"`
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+// batchResponse is one response of a $batch answer.
+type batchResponse struct {
+	ID      string          `json:"id"`
+	Status  int             `json:"status"`
+	Headers map[string]any  `json:"headers"`
+	Body    json.RawMessage `json:"body"`
+}
+
+// batchInfo is the POST of requests as one $batch.
+func (c *Client) batchInfo(requests []batchRequest) (*abs.RequestInformation, error) {
+	payload, err := json.Marshal(struct {
+		Requests []batchRequest `json:"requests"`
+	}{requests})
+	if err != nil {
+		return nil, err
+	}
+	info := abs.NewRequestInformation()
+	info.Method = abs.POST
+	info.UrlTemplate = "{+baseurl}/$batch"
+	info.PathParameters = map[string]string{"baseurl": c.baseURL}
+	info.Headers.TryAdd("Accept", "application/json")
+	info.SetStreamContentAndContentType(payload, "application/json")
+	return info, nil
+}
+
+// batchResponses reads a $batch answer; ok is false when raw is not one (or holds no
+// response).
+func batchResponses(raw []byte) (_ []batchResponse, ok bool) {
+	var resp struct {
+		Responses []batchResponse `json:"responses"`
+	}
+	if json.Unmarshal(raw, &resp) != nil || len(resp.Responses) == 0 {
+		return nil, false
+	}
+	return resp.Responses, true
 }
 
 // batchContext serves every caller of a batch: it ends at the latest of their deadlines

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -30,7 +29,7 @@ func TestBatchLingerAdapts(t *testing.T) {
 	if got := linger(); got != 80*time.Millisecond {
 		t.Fatalf("initial wait %s, want the maximum, 80ms", got)
 	}
-	ids := seedMine(t, s, 6)
+	ids := SeedCertifications(t, s, "me", 6)
 	for _, id := range ids[:6] { // one at a time: 80, 40, 20, 10, 5, 5
 		if err := c.DeleteCertification(ctx, "me", id); err != nil {
 			t.Fatal(err)
@@ -61,7 +60,7 @@ func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ids := seedMine(t, s, 5)
+	ids := SeedCertifications(t, s, "me", 5)
 	c.deletes.mu.Lock()
 	c.deletes.most = len(ids) // as after an earlier wave of five
 	c.deletes.mu.Unlock()
@@ -78,23 +77,4 @@ func TestBatchGoesWhenAsManyWaitAsEver(t *testing.T) {
 	if reqs := s.Requests(); len(reqs) != 1 || len(reqs[0].Batch) != len(ids) {
 		t.Fatalf("%d requests; want one batch of %d", len(reqs), len(ids))
 	}
-}
-
-// seedMine creates n certifications of me on the mock, without the client, and returns
-// their ids.
-func seedMine(t *testing.T, s *mockgraph.Server, n int) []string {
-	t.Helper()
-	var ids []string
-	for i := range n {
-		got, err := s.Seed("me", map[string]any{"displayName": fmt.Sprintf("seeded %d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, ok := got["id"].(string)
-		if !ok {
-			t.Fatalf("seeded certification without an id: %v", got)
-		}
-		ids = append(ids, id)
-	}
-	return ids
 }

@@ -3,7 +3,6 @@ package graph_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,24 +28,6 @@ func batchFixture(t *testing.T) (*mockgraph.Server, *graph.Client) {
 		t.Fatal(err)
 	}
 	return s, c
-}
-
-// seed creates n certifications for user without a request through the client.
-func seed(t *testing.T, s *mockgraph.Server, user string, n int) []string {
-	t.Helper()
-	var ids []string
-	for i := range n {
-		got, err := s.Seed(user, map[string]any{"displayName": fmt.Sprintf("%s cert %d", user, i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, ok := got["id"].(string)
-		if !ok {
-			t.Fatalf("seeded certification without an id: %v", got)
-		}
-		ids = append(ids, id)
-	}
-	return ids
 }
 
 // split counts the logged requests: batches, direct certification requests by method,
@@ -92,7 +73,7 @@ func deleteAll(t *testing.T, c *graph.Client, ids []string) map[string]error {
 
 func TestBatchedDeletes(t *testing.T) {
 	s, c := batchFixture(t)
-	ids := seed(t, s, "me", 12)
+	ids := graph.SeedCertifications(t, s, "me", 12)
 	s.ResetRequests()
 	for id, err := range deleteAll(t, c, ids) {
 		if err != nil {
@@ -112,7 +93,7 @@ func TestBatchedDeletes(t *testing.T) {
 // More than 20 concurrent requests take more than one batch: Graph's limit is 20.
 func TestBatchesHoldAtMostTwenty(t *testing.T) {
 	s, c := batchFixture(t)
-	ids := seed(t, s, "me", 45)
+	ids := graph.SeedCertifications(t, s, "me", 45)
 	s.ResetRequests()
 	for id, err := range deleteAll(t, c, ids) {
 		if err != nil {
@@ -134,7 +115,7 @@ func TestBatchesHoldAtMostTwenty(t *testing.T) {
 // of the batch are unaffected.
 func TestBatchedItemError(t *testing.T) {
 	s, c := batchFixture(t)
-	ids := seed(t, s, "me", 3)
+	ids := graph.SeedCertifications(t, s, "me", 3)
 	missing := "00000000-0000-4000-8000-00000000dead"
 	errs := deleteAll(t, c, append(ids, missing))
 	for _, id := range ids {
@@ -159,7 +140,7 @@ func TestBatchedItemError(t *testing.T) {
 // A throttled item is sent again directly, under the retry policy; nothing is lost.
 func TestBatchedItemThrottledGoesDirect(t *testing.T) {
 	s, c := batchFixture(t)
-	ids := seed(t, s, "me", 5)
+	ids := graph.SeedCertifications(t, s, "me", 5)
 	s.Inject(mockgraph.Fault{Op: "delete", Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 1})
 	s.ResetRequests()
 	for id, err := range deleteAll(t, c, ids) {
@@ -192,7 +173,7 @@ func TestBatchFailureFallsBack(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, c := batchFixture(t)
-			ids := seed(t, s, "me", 8)
+			ids := graph.SeedCertifications(t, s, "me", 8)
 			// 9 times: the retry policy retries a 503 batch (8 retries) before falling back.
 			s.Inject(mockgraph.Fault{Op: "batch", Status: tc.status, RetryAfter: "0", Times: 9})
 			for id, err := range deleteAll(t, c, ids[:4]) {
@@ -231,7 +212,7 @@ func TestBatchedListsAcrossUsers(t *testing.T) {
 	s.AddUser(mockgraph.User{ID: "aaaa0000-0000-4000-8000-000000000003", UserPrincipalName: users[2]})
 	want := map[string]string{} // id -> user
 	for _, u := range users {
-		for _, id := range seed(t, s, u, 4) {
+		for _, id := range graph.SeedCertifications(t, s, u, 4) {
 			want[id] = u
 		}
 	}
@@ -270,7 +251,7 @@ func TestBatchedListPages(t *testing.T) {
 	s.SetPageSize(2)
 	other := "bbbb0000-0000-4000-8000-000000000001"
 	s.AddUser(mockgraph.User{ID: other})
-	mine, theirs := seed(t, s, "me", 5), seed(t, s, other, 3)
+	mine, theirs := graph.SeedCertifications(t, s, "me", 5), graph.SeedCertifications(t, s, other, 3)
 	var wg sync.WaitGroup
 	var lists [2][]*graph.Certification
 	for i, u := range []string{"me", other} {
@@ -324,7 +305,7 @@ func TestBatchNotABatchAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := seed(t, s, "me", 8)
+	ids := graph.SeedCertifications(t, s, "me", 8)
 	for _, round := range [][]string{ids[:4], ids[4:]} {
 		for id, err := range deleteAll(t, c, round) {
 			if err != nil {

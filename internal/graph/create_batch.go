@@ -154,21 +154,12 @@ func (c *Client) createRound(ctx context.Context, pending []*createItem, out []C
 // settles (each item's index is its own, so concurrent batches never write the same
 // element) and returns the items to send again and those to send directly.
 func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out []CreateResult) (again, direct []*createItem) {
-	type reqItem struct {
-		ID      string            `json:"id"`
-		Method  string            `json:"method"`
-		URL     string            `json:"url"`
-		Headers map[string]string `json:"headers"`
-		Body    json.RawMessage   `json:"body"`
-	}
-	var req struct {
-		Requests []reqItem `json:"requests"`
-	}
+	reqs := make([]batchRequest, 0, len(items))
 	byID := make(map[string]*createItem, len(items))
 	for i, it := range items {
 		id := strconv.Itoa(i + 1)
 		byID[id] = it
-		req.Requests = append(req.Requests, reqItem{ID: id, Method: http.MethodPost, URL: collectionPath(it.user),
+		reqs = append(reqs, batchRequest{ID: id, Method: http.MethodPost, URL: collectionPath(it.user),
 			Headers: map[string]string{"Content-Type": "application/json"}, Body: it.payload})
 	}
 	settleAll := func(err error, lost bool) {
@@ -176,17 +167,11 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 			out[it.idx] = CreateResult{Err: err, Lost: lost}
 		}
 	}
-	payload, err := json.Marshal(req)
+	info, err := c.batchInfo(reqs)
 	if err != nil {
 		settleAll(&Error{Op: "create", Err: err}, false) // before sending
 		return nil, nil
 	}
-	info := abs.NewRequestInformation()
-	info.Method = abs.POST
-	info.UrlTemplate = "{+baseurl}/$batch"
-	info.PathParameters = map[string]string{"baseurl": c.baseURL}
-	info.Headers.TryAdd("Accept", "application/json")
-	info.SetStreamContentAndContentType(payload, "application/json")
 	if err := ctx.Err(); err != nil {
 		// An HTTP request with an ended context fails as if sent; this one was not.
 		settleAll(&Error{Op: "create", Err: err}, false)
@@ -213,23 +198,16 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		return nil, nil
 	}
 	_, reqID, clientID, _, _ := ex.snapshot()
-	var resp struct {
-		Responses []struct {
-			ID      string          `json:"id"`
-			Status  int             `json:"status"`
-			Headers map[string]any  `json:"headers"`
-			Body    json.RawMessage `json:"body"`
-		} `json:"responses"`
-	}
-	if json.Unmarshal(raw, &resp) != nil || len(resp.Responses) == 0 {
+	responses, ok := batchResponses(raw)
+	if !ok {
 		// A 2xx that is not a batch answer: the items may have run.
 		c.deletes.off(ctx, "the answer is not a batch answer")
 		settleAll(&Error{Op: "create", RequestID: reqID, ClientRequestID: clientID,
 			Err: errors.New("the answer to the batch of creates could not be read")}, true)
 		return nil, nil
 	}
-	tflog.Debug(ctx, "graph create batch", map[string]interface{}{"requests": len(items), "responses": len(resp.Responses)})
-	for _, r := range resp.Responses {
+	tflog.Debug(ctx, "graph create batch", map[string]interface{}{"requests": len(items), "responses": len(responses)})
+	for _, r := range responses {
 		it := byID[r.ID]
 		if it == nil {
 			continue

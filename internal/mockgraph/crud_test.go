@@ -104,8 +104,7 @@ func TestPatchMergesClearsAndBumpsLastModified(t *testing.T) {
 }
 
 func TestDeleteThenNotFound(t *testing.T) {
-	s := start(t)
-	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
+	s, id := startWithOne(t)
 	item := meColl + "/" + id
 
 	r := do(t, s, http.MethodDelete, item, nil)
@@ -125,8 +124,7 @@ func TestDeleteThenNotFound(t *testing.T) {
 }
 
 func TestNotFoundAndWrongMethod(t *testing.T) {
-	s := start(t)
-	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
+	s, id := startWithOne(t)
 	cases := []struct {
 		name, method, path string
 		status             int

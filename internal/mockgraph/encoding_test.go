@@ -48,11 +48,7 @@ func TestGzipBodiesAreDecoded(t *testing.T) {
 // What kiota's retry+compression bug sends: gzip label, plain JSON body.
 func TestFakeGzipIsRejectedWithoutSideEffects(t *testing.T) {
 	s := start(t)
-	r := do(t, s, http.MethodPost, meColl, `{"displayName":"plain"}`, "Content-Encoding", "gzip")
-	wantError(t, r, http.StatusBadRequest, "BadRequest", "could not be decompressed")
-	if n := len(s.Certifications("me")); n != 0 {
-		t.Errorf("%d certifications created from an undecodable body", n)
-	}
+	postRejected(t, s, `{"displayName":"plain"}`, "gzip", http.StatusBadRequest, "BadRequest", "could not be decompressed")
 	if got := s.Requests()[0]; string(got.Body) != `{"displayName":"plain"}` || got.Status != http.StatusBadRequest {
 		t.Errorf("logged %q status %d, want the raw body and 400", got.Body, got.Status)
 	}
@@ -60,10 +56,16 @@ func TestFakeGzipIsRejectedWithoutSideEffects(t *testing.T) {
 
 // 415 tells the SDK to resend the body uncompressed.
 func TestUnsupportedEncodingIs415(t *testing.T) {
-	s := start(t)
-	r := do(t, s, http.MethodPost, meColl, `{"displayName":"x"}`, "Content-Encoding", "br")
-	wantError(t, r, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "br")
+	postRejected(t, start(t), `{"displayName":"x"}`, "br", http.StatusUnsupportedMediaType, "UnsupportedMediaType", "br")
+}
+
+// postRejected creates with body labelled as encoding, wants the error, and checks that
+// nothing was created.
+func postRejected(t *testing.T, s *Server, body, encoding string, status int, code, msg string) {
+	t.Helper()
+	r := do(t, s, http.MethodPost, meColl, body, "Content-Encoding", encoding)
+	wantError(t, r, status, code, msg)
 	if n := len(s.Certifications("me")); n != 0 {
-		t.Errorf("%d certifications created", n)
+		t.Errorf("%d certifications created from an undecodable %s body", n, encoding)
 	}
 }

@@ -94,8 +94,7 @@ func TestFaultDefaultsByStatus(t *testing.T) {
 }
 
 func TestFaultOpMatching(t *testing.T) {
-	s := start(t)
-	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
+	s, id := startWithOne(t)
 	item := meColl + "/" + id
 
 	s.Inject(Fault{Op: "delete", Status: 403})

@@ -3,8 +3,7 @@ package mockgraph
 import "testing"
 
 func TestResponseHeaders(t *testing.T) {
-	s := start(t)
-	id := str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
+	s, id := startWithOne(t)
 	cases := []struct {
 		name, method, path string
 		body               any

@@ -31,6 +31,13 @@ func start(t *testing.T) *Server {
 	return s
 }
 
+// startWithOne is start with one certification of me ("A") created; id is its id.
+func startWithOne(t *testing.T) (*Server, string) {
+	t.Helper()
+	s := start(t)
+	return s, str(t, mustCreate(t, s, meColl, map[string]any{"displayName": "A"}), "id")
+}
+
 type response struct {
 	status int
 	header http.Header

@@ -8,18 +8,14 @@ import (
 	"sort"
 )
 
-// seedFile is the format SeedFile reads: users to add (besides the two every server has)
+// SeedData is the format SeedFile reads: users to add (besides the two every server has)
 // and certifications to create, keyed by user id, UPN or "me".
 //
 //	{"users": [{"id": "...", "userPrincipalName": "...", "displayName": "..."}],
 //	 "certifications": {"adele.vance@contoso.example": [{"displayName": "..."}]}}
-type seedFile struct {
-	Users []struct {
-		ID                string `json:"id"`
-		UserPrincipalName string `json:"userPrincipalName"`
-		DisplayName       string `json:"displayName"`
-	} `json:"users"`
-	Certifications map[string][]map[string]any `json:"certifications"`
+type SeedData struct {
+	Users          []User                      `json:"users"`
+	Certifications map[string][]map[string]any `json:"certifications,omitempty"`
 }
 
 // SeedFile adds the file's users, then creates its certifications (in file order per
@@ -29,14 +25,14 @@ func (s *Server) SeedFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	var f seedFile
+	var f SeedData
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return fmt.Errorf("seed %s: %w", path, err)
 	}
 	for _, u := range f.Users {
-		s.AddUser(User{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName})
+		s.AddUser(u)
 	}
 	users := make([]string, 0, len(f.Certifications))
 	for u := range f.Certifications {

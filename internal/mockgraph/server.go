@@ -43,7 +43,9 @@ const (
 
 // User is a directory user whose profile can hold certifications.
 type User struct {
-	ID, UserPrincipalName, DisplayName string
+	ID                string `json:"id"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	DisplayName       string `json:"displayName"`
 }
 
 // Request is one logged request as it reached the handler.

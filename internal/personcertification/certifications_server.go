@@ -37,7 +37,7 @@ type bulkServer struct {
 }
 
 func (s *bulkServer) resource() *CertificationsResource {
-	return &CertificationsResource{one: Resource{client: s.client()}}
+	return &CertificationsResource{one: Resource{resourceClient{client: s.client()}}}
 }
 
 func (s *bulkServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {

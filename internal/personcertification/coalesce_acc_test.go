@@ -74,61 +74,57 @@ func TestAccPersonCertification_coalescedRefresh(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	var st *terraform.State
 	keep := func(got *terraform.State) error { st = got; return nil }
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherUPN),
-		Steps: []resource.TestStep{{
-			Config: provider + coalesceConfig("Cert C"),
-			Check:  keep,
-		}, {
-			// Out of band, between two plans: a is changed on the server.
-			PreConfig: func() {
-				s.ResetRequests()
-				if err := s.Mutate("me", idOf(st, "graph_person_certification.a"), map[string]any{"displayName": "changed in the portal"}); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: provider + coalesceConfig("Cert C"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionUpdate),
-				plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionNoop),
-				plancheck.ExpectResourceAction("graph_person_certification.d", plancheck.ResourceActionNoop),
-			}},
-			Check: resource.ComposeAggregateTestCheckFunc(keep, checkRefreshByLists(s),
-				resource.TestCheckResourceAttr("graph_person_certification.a", "display_name", "Cert A")),
-		}, {
-			// Out of band: b is deleted; the refresh must drop it and plan its creation.
-			PreConfig: func() {
-				if !s.Remove("me", idOf(st, "graph_person_certification.b")) {
-					t.Fatal("could not remove b on the server")
-				}
-			},
-			Config: provider + coalesceConfig("Cert C"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionCreate),
-				plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionNoop),
-			}},
-			Check: keep,
-		}, {
-			// A write of the apply: c is renamed; the plan after the apply (its refresh
-			// coalesced again) is empty only if the refresh sees the write.
-			Config: provider + coalesceConfig("Cert C renamed"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("graph_person_certification.c", plancheck.ResourceActionUpdate)},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			Check: func(got *terraform.State) error {
-				obj, err := acctest.ServerObject(s, got, "graph_person_certification.c")
-				if err != nil {
-					return err
-				}
-				if obj["displayName"] != "Cert C renamed" {
-					return fmt.Errorf("server holds %v", obj["displayName"])
-				}
-				return nil
-			},
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherUPN), []resource.TestStep{{
+		Config: provider + coalesceConfig("Cert C"),
+		Check:  keep,
+	}, {
+		// Out of band, between two plans: a is changed on the server.
+		PreConfig: func() {
+			s.ResetRequests()
+			if err := s.Mutate("me", idOf(st, "graph_person_certification.a"), map[string]any{"displayName": "changed in the portal"}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: provider + coalesceConfig("Cert C"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionNoop),
+			plancheck.ExpectResourceAction("graph_person_certification.d", plancheck.ResourceActionNoop),
 		}},
-	})
+		Check: resource.ComposeAggregateTestCheckFunc(keep, checkRefreshByLists(s),
+			resource.TestCheckResourceAttr("graph_person_certification.a", "display_name", "Cert A")),
+	}, {
+		// Out of band: b is deleted; the refresh must drop it and plan its creation.
+		PreConfig: func() {
+			if !s.Remove("me", idOf(st, "graph_person_certification.b")) {
+				t.Fatal("could not remove b on the server")
+			}
+		},
+		Config: provider + coalesceConfig("Cert C"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("graph_person_certification.b", plancheck.ResourceActionCreate),
+			plancheck.ExpectResourceAction("graph_person_certification.a", plancheck.ResourceActionNoop),
+		}},
+		Check: keep,
+	}, {
+		// A write of the apply: c is renamed; the plan after the apply (its refresh
+		// coalesced again) is empty only if the refresh sees the write.
+		Config: provider + coalesceConfig("Cert C renamed"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("graph_person_certification.c", plancheck.ResourceActionUpdate)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: func(got *terraform.State) error {
+			obj, err := acctest.ServerObject(s, got, "graph_person_certification.c")
+			if err != nil {
+				return err
+			}
+			if obj["displayName"] != "Cert C renamed" {
+				return fmt.Errorf("server holds %v", obj["displayName"])
+			}
+			return nil
+		},
+	}})
 }
 
 // A destroy sends its DELETEs in Graph JSON batches: fewer HTTP requests than

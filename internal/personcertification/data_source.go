@@ -12,20 +12,11 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-var _ datasource.DataSourceWithConfigure = (*DataSource)(nil)
-
 // DataSource is data "graph_person_certification": one certification by user and id.
-type DataSource struct {
-	client *graph.Client
-}
+type DataSource struct{ dataSourceClient }
 
 // NewDataSource is the provider's factory for the single data source.
 func NewDataSource() datasource.DataSource { return &DataSource{} }
-
-type dataSourceModel struct {
-	UserID types.String `tfsdk:"user_id"`
-	Values
-}
 
 func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_person_certification"
@@ -46,12 +37,15 @@ func (d *DataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, res
 	}
 }
 
-func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
+// userCertification is one certification with the user it was read for: the single data
+// source's model, and an item of the list data source's certifications.
+type userCertification struct {
+	UserID types.String `tfsdk:"user_id"`
+	Values
 }
 
 func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m dataSourceModel
+	var m userCertification
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -40,40 +40,34 @@ data "graph_person_certification" "test" {
 			statecheck.CompareValuePairs(addr, tfjsonpath.New(attr), dsAddr, tfjsonpath.New(attr), compare.ValuesSame()),
 			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New(attr), knownvalue.NotNull()))
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
-	})
+	acctest.ParallelTest(t, nil, []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}})
 }
 
 func TestAccPersonCertificationDataSource_notFound(t *testing.T) {
 	_, provider := acctest.Mock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: provider + `
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{
+			Config: provider + `
 data "graph_person_certification" "test" {
   user_id = "me"
   id      = "00000000-0000-0000-0000-000000000000"
 }`,
-				ExpectError: wrapped(`Person certification not found.*itemNotFound.*No certification "00000000-0000-0000-0000-000000000000" was found for user "me"`),
-			},
-			{
-				Config: provider + `
+			ExpectError: wrapped(`Person certification not found.*itemNotFound.*No certification "00000000-0000-0000-0000-000000000000" was found for user "me"`),
+		},
+		{
+			Config: provider + `
 data "graph_person_certification" "test" {
   user_id = "nobody@contoso.example"
   id      = "00000000-0000-0000-0000-000000000000"
 }`,
-				ExpectError: wrapped(`Request_ResourceNotFound.*for user "nobody@contoso.example"`),
-			},
-			{
-				Config: provider + `
+			ExpectError: wrapped(`Request_ResourceNotFound.*for user "nobody@contoso.example"`),
+		},
+		{
+			Config: provider + `
 data "graph_person_certifications" "test" {
   user_id = "nobody@contoso.example"
 }`,
-				ExpectError: wrapped(`Error listing person certification.*404 Not Found \(Request_ResourceNotFound\)`),
-			},
+			ExpectError: wrapped(`Error listing person certification.*404 Not Found \(Request_ResourceNotFound\)`),
 		},
 	})
 }
@@ -132,30 +126,27 @@ func TestAccPersonCertificationsDataSource_counts(t *testing.T) {
 			ids := seed(t, s, mockgraph.OtherID, n, func(i int) map[string]any {
 				return map[string]any{"displayName": fmt.Sprintf("Cert %03d", i), "certificationId": fmt.Sprintf("C-%03d", i)}
 			})
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: listConfig(provider, mockgraph.OtherID, ""),
-					Check: resource.ComposeTestCheckFunc(
-						listHolds(&ids),
-						func(*terraform.State) error {
-							pages := 0
-							for _, r := range s.Requests() {
-								if r.Method == "GET" && strings.HasSuffix(r.Path, "/profile/certifications") {
-									pages++
-								}
+			acctest.ParallelTest(t, nil, []resource.TestStep{{
+				Config: listConfig(provider, mockgraph.OtherID, ""),
+				Check: resource.ComposeTestCheckFunc(
+					listHolds(&ids),
+					func(*terraform.State) error {
+						pages := 0
+						for _, r := range s.Requests() {
+							if r.Method == "GET" && strings.HasSuffix(r.Path, "/profile/certifications") {
+								pages++
 							}
-							if want := max(1, (n+99)/100); pages < want {
-								return fmt.Errorf("%d list pages fetched, want at least %d", pages, want)
-							}
-							return nil
-						},
-					),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(listAddr, tfjsonpath.New("certifications"), knownvalue.ListSizeExact(n)),
+						}
+						if want := max(1, (n+99)/100); pages < want {
+							return fmt.Errorf("%d list pages fetched, want at least %d", pages, want)
+						}
+						return nil
 					},
-				}},
-			})
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(listAddr, tfjsonpath.New("certifications"), knownvalue.ListSizeExact(n)),
+				},
+			}})
 		})
 	}
 }
@@ -171,26 +162,23 @@ func TestAccPersonCertificationsDataSource_filters(t *testing.T) {
 	byCertID := []string{ids[1]}
 	var none []string
 	combined := []string{ids[2]}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: listConfig(provider, "me", `  issuing_authority = "Microsoft"`), Check: listHolds(&byAuthority)},
-			{Config: listConfig(provider, "me", `  display_name = "Cert 3"`), Check: listHolds(&byName)},
-			{Config: listConfig(provider, "me", `  certification_id = "C-1"`), Check: listHolds(&byCertID)},
-			{Config: listConfig(provider, "me", `  display_name = "cert 3"`), Check: listHolds(&none)},
-			{
-				Config: listConfig(provider, "me", "  issuing_authority = \"Microsoft\"\n  certification_id = \"C-2\""),
-				Check: resource.ComposeTestCheckFunc(listHolds(&combined), func(*terraform.State) error {
-					// The filter travels to Graph as $filter.
-					for _, r := range s.Requests() {
-						q, _ := url.ParseQuery(r.RawQuery)
-						if f := q.Get("$filter"); strings.Contains(f, "certificationId eq 'C-2'") && strings.Contains(f, "issuingAuthority eq 'Microsoft'") {
-							return nil
-						}
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: listConfig(provider, "me", `  issuing_authority = "Microsoft"`), Check: listHolds(&byAuthority)},
+		{Config: listConfig(provider, "me", `  display_name = "Cert 3"`), Check: listHolds(&byName)},
+		{Config: listConfig(provider, "me", `  certification_id = "C-1"`), Check: listHolds(&byCertID)},
+		{Config: listConfig(provider, "me", `  display_name = "cert 3"`), Check: listHolds(&none)},
+		{
+			Config: listConfig(provider, "me", "  issuing_authority = \"Microsoft\"\n  certification_id = \"C-2\""),
+			Check: resource.ComposeTestCheckFunc(listHolds(&combined), func(*terraform.State) error {
+				// The filter travels to Graph as $filter.
+				for _, r := range s.Requests() {
+					q, _ := url.ParseQuery(r.RawQuery)
+					if f := q.Get("$filter"); strings.Contains(f, "certificationId eq 'C-2'") && strings.Contains(f, "issuingAuthority eq 'Microsoft'") {
+						return nil
 					}
-					return fmt.Errorf("no list request carried both filters in $filter")
-				}),
-			},
+				}
+				return fmt.Errorf("no list request carried both filters in $filter")
+			}),
 		},
 	})
 }
@@ -200,12 +188,9 @@ func TestAccPersonCertificationsDataSource_userForms(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	megan := seed(t, s, mockgraph.OtherID, 2, func(i int) map[string]any { return map[string]any{"displayName": fmt.Sprintf("M%d", i)} })
 	adele := seed(t, s, "me", 3, func(i int) map[string]any { return map[string]any{"displayName": fmt.Sprintf("A%d", i)} })
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: listConfig(provider, mockgraph.OtherUPN, ""), Check: listHolds(&megan)},
-			{Config: listConfig(provider, "me", ""), Check: listHolds(&adele)},
-			{Config: listConfig(provider, mockgraph.MeUPN, ""), Check: listHolds(&adele)},
-		},
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: listConfig(provider, mockgraph.OtherUPN, ""), Check: listHolds(&megan)},
+		{Config: listConfig(provider, "me", ""), Check: listHolds(&adele)},
+		{Config: listConfig(provider, mockgraph.MeUPN, ""), Check: listHolds(&adele)},
 	})
 }

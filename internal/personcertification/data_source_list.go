@@ -11,12 +11,8 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-var _ datasource.DataSourceWithConfigure = (*ListDataSource)(nil)
-
 // ListDataSource is data "graph_person_certifications": all of a user's certifications.
-type ListDataSource struct {
-	client *graph.Client
-}
+type ListDataSource struct{ dataSourceClient }
 
 // NewListDataSource is the provider's factory for the list data source.
 func NewListDataSource() datasource.DataSource { return &ListDataSource{} }
@@ -42,11 +38,6 @@ func (f listFilters) graphFilter() graph.ListFilter {
 type listModel struct {
 	listFilters
 	Certifications types.List `tfsdk:"certifications"`
-}
-
-type listItem struct {
-	UserID types.String `tfsdk:"user_id"`
-	Values
 }
 
 func (d *ListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -83,10 +74,6 @@ func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *ListDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m listModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -102,7 +89,7 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	sortCertifications(certs)
-	items := make([]listItem, len(certs))
+	items := make([]userCertification, len(certs))
 	for i, c := range certs {
 		items[i].UserID = m.UserID
 		resp.Diagnostics.Append(flatten(ctx, c, &items[i].Values)...)

@@ -40,40 +40,36 @@ func TestAccPersonCertification_fractionalScoreNeedsNoReRead(t *testing.T) {
     user_has_verified_accuracy = true
   }`, desc))
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("first"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("inference", knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"confidence_score":           knownvalue.Float64Exact(0.92),
-						"user_has_verified_accuracy": knownvalue.Bool(true),
-					})),
-				},
-				Check: captureID(&id),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		{
+			Config: cfg("first"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("inference", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"confidence_score":           knownvalue.Float64Exact(0.92),
+					"user_has_verified_accuracy": knownvalue.Bool(true),
+				})),
 			},
-			{
-				PreConfig: s.ResetRequests,
-				Config:    cfg("second"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := countRequests(s, "PATCH", ""); n != 1 {
-						return fmt.Errorf("%d PATCH requests, want 1", n)
-					}
-					// Before numbers were compared as doubles, the update re-read the
-					// certification six times, waiting for a 0.92 that had long arrived.
-					if n := countRequests(s, "GET", "/"+id); n != 0 {
-						return fmt.Errorf("%d GETs of the certification after its PATCH, want 0", n)
-					}
-					return nil
-				},
-			},
-			{Config: cfg("second"), PlanOnly: true}, // no perpetual difference
+			Check: captureID(&id),
 		},
+		{
+			PreConfig: s.ResetRequests,
+			Config:    cfg("second"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+			},
+			Check: func(*terraform.State) error {
+				if n := countRequests(s, "PATCH", ""); n != 1 {
+					return fmt.Errorf("%d PATCH requests, want 1", n)
+				}
+				// Before numbers were compared as doubles, the update re-read the
+				// certification six times, waiting for a 0.92 that had long arrived.
+				if n := countRequests(s, "GET", "/"+id); n != 0 {
+					return fmt.Errorf("%d GETs of the certification after its PATCH, want 0", n)
+				}
+				return nil
+			},
+		},
+		{Config: cfg("second"), PlanOnly: true}, // no perpetual difference
 	})
 }
 
@@ -93,32 +89,28 @@ resource "graph_person_certification" "many" {
   }
 }
 `, n)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check: func(st *terraform.State) error {
-				if s.FaultCounts()[mockgraph.KindResetAfter] == 0 {
-					return fmt.Errorf("no answer was lost: %s", s.FaultSummary())
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{{
+		Config: cfg,
+		Check: func(st *terraform.State) error {
+			if s.FaultCounts()[mockgraph.KindResetAfter] == 0 {
+				return fmt.Errorf("no answer was lost: %s", s.FaultSummary())
+			}
+			onServer := map[string]bool{}
+			for _, c := range s.Certifications("me") {
+				onServer[acctest.As[string](t, c["id"])] = true
+			}
+			if len(onServer) != n {
+				return fmt.Errorf("the server holds %d certifications, want exactly %d (%s)", len(onServer), n, s.FaultSummary())
+			}
+			for i := range n {
+				rs := st.RootModule().Resources[fmt.Sprintf("graph_person_certification.many.%d", i)]
+				if rs == nil || !onServer[rs.Primary.ID] {
+					return fmt.Errorf("graph_person_certification.many[%d] does not track a certification on the server", i)
 				}
-				onServer := map[string]bool{}
-				for _, c := range s.Certifications("me") {
-					onServer[acctest.As[string](t, c["id"])] = true
-				}
-				if len(onServer) != n {
-					return fmt.Errorf("the server holds %d certifications, want exactly %d (%s)", len(onServer), n, s.FaultSummary())
-				}
-				for i := range n {
-					rs := st.RootModule().Resources[fmt.Sprintf("graph_person_certification.many.%d", i)]
-					if rs == nil || !onServer[rs.Primary.ID] {
-						return fmt.Errorf("graph_person_certification.many[%d] does not track a certification on the server", i)
-					}
-				}
-				return nil
-			},
-		}},
-	})
+			}
+			return nil
+		},
+	}})
 }
 
 // allowed_audiences is a privacy setting: when the configuration leaves it out, the
@@ -128,41 +120,37 @@ func TestAccPersonCertification_audiencesDefaultAndDrift(t *testing.T) {
 	var id string
 	cfg := provider + minimalConfig("me", "")
 	organizationOnly := knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expect("allowed_audiences", organizationOnly)},
-				Check: resource.ComposeTestCheckFunc(captureID(&id),
-					serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"})),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		{
+			Config:            cfg,
+			ConfigStateChecks: []statecheck.StateCheck{expect("allowed_audiences", organizationOnly)},
+			Check: resource.ComposeTestCheckFunc(captureID(&id),
+				serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"})),
+		},
+		{
+			PreConfig: func() {
+				if err := s.Mutate("me", id, map[string]any{"allowedAudiences": "organization,everyone"}); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := s.Mutate("me", id, map[string]any{"allowedAudiences": "organization,everyone"}); err != nil {
-						t.Fatal(err)
-					}
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("allowed_audiences"), organizationOnly),
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("allowed_audiences"), organizationOnly),
-					},
-				},
-				Check: serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"}),
 			},
-			{
-				Config: provider + minimalConfig("me", `  allowed_audiences = ["everyone"]`),
-				Check:  serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "everyone"}),
-			},
-			{
-				// Removing the attribute resets Graph to its default.
-				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expect("allowed_audiences", organizationOnly)},
-				Check:             serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"}),
-			},
+			Check: serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"}),
+		},
+		{
+			Config: provider + minimalConfig("me", `  allowed_audiences = ["everyone"]`),
+			Check:  serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "everyone"}),
+		},
+		{
+			// Removing the attribute resets Graph to its default.
+			Config:            cfg,
+			ConfigStateChecks: []statecheck.StateCheck{expect("allowed_audiences", organizationOnly)},
+			Check:             serverHolds(s, map[string]any{"displayName": "Azure Solutions Architect Expert", "allowedAudiences": "organization"}),
 		},
 	})
 }
@@ -194,26 +182,22 @@ func TestAccPersonCertification_userIDFormsOfOneUser(t *testing.T) {
 			},
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{Config: provider + minimalConfig(mockgraph.OtherUPN, ""), Check: captureID(&id)},
-			inPlace(strings.ToUpper(mockgraph.OtherUPN[:1]) + mockgraph.OtherUPN[1:6] + strings.ToUpper(mockgraph.OtherUPN[6:])),
-			inPlace(strings.ToUpper(mockgraph.OtherID)),
-			inPlace(mockgraph.OtherUPN),
-			{
-				// Another user: the certification moves, delete then create.
-				Config: provider + minimalConfig("me", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(s.Certifications(mockgraph.OtherID)); n != 0 {
-						return fmt.Errorf("the old user still holds %d certification(s)", n)
-					}
-					return nil
-				},
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{Config: provider + minimalConfig(mockgraph.OtherUPN, ""), Check: captureID(&id)},
+		inPlace(strings.ToUpper(mockgraph.OtherUPN[:1]) + mockgraph.OtherUPN[1:6] + strings.ToUpper(mockgraph.OtherUPN[6:])),
+		inPlace(strings.ToUpper(mockgraph.OtherID)),
+		inPlace(mockgraph.OtherUPN),
+		{
+			// Another user: the certification moves, delete then create.
+			Config: provider + minimalConfig("me", ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: func(*terraform.State) error {
+				if n := len(s.Certifications(mockgraph.OtherID)); n != 0 {
+					return fmt.Errorf("the old user still holds %d certification(s)", n)
+				}
+				return nil
 			},
 		},
 	})
@@ -229,25 +213,21 @@ func TestAccPersonCertification_importNamesUserInAnotherForm(t *testing.T) {
 	}
 	id := acctest.As[string](t, seeded["id"])
 	cfg := provider + minimalConfig(mockgraph.MeUPN, "") + fmt.Sprintf("import {\n  to = %s\n  id = \"me/%s\"\n}\n", addr, id)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-			},
-			Check: func(st *terraform.State) error {
-				if got := st.RootModule().Resources[addr].Primary.ID; got != id {
-					return fmt.Errorf("state id %s, want the imported %s", got, id)
-				}
-				if n := len(s.Certifications("me")); n != 1 {
-					return fmt.Errorf("the server holds %d certifications, want the imported one only", n)
-				}
-				return nil
-			},
-		}},
-	})
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+		},
+		Check: func(st *terraform.State) error {
+			if got := st.RootModule().Resources[addr].Primary.ID; got != id {
+				return fmt.Errorf("state id %s, want the imported %s", got, id)
+			}
+			if n := len(s.Certifications("me")); n != 1 {
+				return fmt.Errorf("the server holds %d certifications, want the imported one only", n)
+			}
+			return nil
+		},
+	}})
 }
 
 // A server that answers without an id never gets a null id into state: an import or a
@@ -260,13 +240,10 @@ func TestAccPersonCertification_answerWithoutID(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.InjectKind(mockgraph.KindNoID, "", 20)
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      provider + minimalConfig("me", "") + fmt.Sprintf("import {\n  to = %s\n  id = \"me/%s\"\n}\n", addr, seeded["id"]),
-				ExpectError: wrapped(`object that has no id`),
-			}},
-		})
+		acctest.ParallelTest(t, nil, []resource.TestStep{{
+			Config:      provider + minimalConfig("me", "") + fmt.Sprintf("import {\n  to = %s\n  id = \"me/%s\"\n}\n", addr, seeded["id"]),
+			ExpectError: wrapped(`object that has no id`),
+		}})
 	})
 	t.Run("data source", func(t *testing.T) {
 		s, provider := acctest.Mock(t)
@@ -275,29 +252,110 @@ func TestAccPersonCertification_answerWithoutID(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.InjectKind(mockgraph.KindNoID, "get", 5)
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      provider + fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = \"me\"\n  id = %q\n}\n", seeded["id"]),
-				ExpectError: wrapped(`object that has no id`),
-			}},
-		})
+		acctest.ParallelTest(t, nil, []resource.TestStep{{
+			Config:      provider + fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = \"me\"\n  id = %q\n}\n", seeded["id"]),
+			ExpectError: wrapped(`object that has no id`),
+		}})
 	})
 	t.Run("create", func(t *testing.T) {
 		s, provider := acctest.Mock(t)
 		s.InjectKind(mockgraph.KindNoID, "create", 1)
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-			Steps: []resource.TestStep{{
-				Config: provider + minimalConfig("me", ""),
-				Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
-					if s.FaultCounts()[mockgraph.KindNoID] != 1 {
-						return fmt.Errorf("the fault never fired: %s", s.FaultSummary())
+		acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{{
+			Config: provider + minimalConfig("me", ""),
+			Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
+				if s.FaultCounts()[mockgraph.KindNoID] != 1 {
+					return fmt.Errorf("the fault never fired: %s", s.FaultSummary())
+				}
+				return nil
+			}),
+		}})
+	})
+}
+
+// A read that 404s right after a create is replication lag, not a delete: the provider
+// polls until the object shows, and the plan after apply stays empty.
+func TestAccPersonCertification_readLagAfterCreate(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	s.SetChaos(mockgraph.Chaos{LagGETs: 3})
+	s.InjectKind(mockgraph.KindReadLag, "create", 1)
+	acctest.ParallelTest(t, nil, []resource.TestStep{{
+		Config: provider + minimalConfig("me", ""),
+	}, {
+		// The refresh after the first apply met the lag; this step looks at what it did.
+		Config:           provider + minimalConfig("me", ""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		Check: func(*terraform.State) error {
+			var got404, got200 int
+			for _, r := range s.Requests() {
+				if r.Method == "GET" {
+					switch r.Status {
+					case 404:
+						got404++
+					case 200:
+						got200++
 					}
-					return nil
-				}),
-			}},
-		})
+				}
+			}
+			// The lag is 3 reads: the refresh's list misses the object once, then GETs
+			// answer 404 until it shows.
+			if got404 < 2 || got200 == 0 {
+				return fmt.Errorf("GETs: %d 404s and %d 200s; want the lag's 404s absorbed and then a 200", got404, got200)
+			}
+			if n := len(s.Certifications("me")); n != 1 {
+				return fmt.Errorf("server holds %d certifications, want 1", n)
+			}
+			return nil
+		},
+	}})
+}
+
+// Graph documents 200 on PATCH; a 204 is followed by a GET so state still reflects Graph.
+func TestAccPersonCertification_patchNoContent(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	s.InjectKind(mockgraph.KindPatch204, "update", 100)
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: provider + minimalConfig("me", "")},
+		{
+			Config: provider + minimalConfig("me", `  description = "after 204"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("description", knownvalue.StringExact("after 204")),
+				expect("last_modified_date_time", knownvalue.StringRegexp(rfc3339RE)),
+			},
+			Check: func(*terraform.State) error {
+				reqs := s.Requests()
+				for i, r := range reqs {
+					if r.Method == "PATCH" && r.Status == 204 {
+						if i+1 < len(reqs) && reqs[i+1].Method == "GET" {
+							return nil
+						}
+						return fmt.Errorf("the 204 PATCH was not followed by a GET")
+					}
+				}
+				return fmt.Errorf("no PATCH answered 204")
+			},
+		},
+	})
+}
+
+// Graph has been seen answering allowedAudiences as a number; that is read as its flags,
+// never as drift.
+func TestAccPersonCertification_numericAudiences(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	s.InjectKind(mockgraph.KindAudienceNumber, "", 10000)
+	cfg := provider + minimalConfig("me", `  allowed_audiences = ["me", "organization"]`)
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("me"), knownvalue.StringExact("organization")})),
+			},
+		},
+		{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		},
 	})
 }

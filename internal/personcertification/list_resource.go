@@ -16,16 +16,11 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-var (
-	_ list.ListResource              = (*ListResource)(nil)
-	_ list.ListResourceWithConfigure = (*ListResource)(nil)
-)
+var _ list.ListResource = (*ListResource)(nil)
 
 // ListResource is list "graph_person_certification" (Terraform 1.14+, `terraform query`):
 // the certifications a user already has, each with the identity that imports it.
-type ListResource struct {
-	client *graph.Client
-}
+type ListResource struct{ resourceClient }
 
 // NewListResource is the provider's factory for the list resource.
 func NewListResource() list.ListResource { return &ListResource{} }
@@ -59,10 +54,6 @@ func (l *ListResource) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 			"issuing_authority": filter("`issuing_authority`"),
 		},
 	}
-}
-
-func (l *ListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.client = configureClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

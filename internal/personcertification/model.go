@@ -297,12 +297,10 @@ func flattenInference(d models.InferenceDataable, diags *diag.Diagnostics) types
 	if d == nil {
 		return types.ObjectNull(inferenceAttrTypes)
 	}
-	v, dd := types.ObjectValue(inferenceAttrTypes, map[string]attr.Value{
+	return objectValue(inferenceAttrTypes, map[string]attr.Value{
 		"confidence_score":           numberValue(d.GetConfidenceScore()),
 		"user_has_verified_accuracy": types.BoolPointerValue(d.GetUserHasVerifiedAccuracy()),
-	})
-	diags.Append(dd...)
-	return v
+	}, diags)
 }
 
 func flattenSource(ctx context.Context, s models.PersonDataSourcesable, diags *diag.Diagnostics) types.Object {
@@ -311,32 +309,33 @@ func flattenSource(ctx context.Context, s models.PersonDataSourcesable, diags *d
 	}
 	list, dd := types.ListValueFrom(ctx, types.StringType, s.GetTypeEscaped())
 	diags.Append(dd...)
-	v, dd := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{"type": list})
-	diags.Append(dd...)
-	return v
-}
-
-func flattenIdentity(i models.Identityable, diags *diag.Diagnostics) types.Object {
-	if i == nil {
-		return types.ObjectNull(identityAttrTypes)
-	}
-	v, d := types.ObjectValue(identityAttrTypes, map[string]attr.Value{
-		"display_name": types.StringPointerValue(i.GetDisplayName()),
-		"id":           types.StringPointerValue(i.GetId()),
-	})
-	diags.Append(d...)
-	return v
+	return objectValue(sourceAttrTypes, map[string]attr.Value{"type": list}, diags)
 }
 
 func flattenIdentitySet(s models.IdentitySetable, diags *diag.Diagnostics) types.Object {
 	if s == nil {
 		return types.ObjectNull(identitySetAttrTypes)
 	}
-	v, d := types.ObjectValue(identitySetAttrTypes, map[string]attr.Value{
+	return objectValue(identitySetAttrTypes, map[string]attr.Value{
 		"application": flattenIdentity(s.GetApplication(), diags),
 		"device":      flattenIdentity(s.GetDevice(), diags),
 		"user":        flattenIdentity(s.GetUser(), diags),
-	})
+	}, diags)
+}
+
+func flattenIdentity(i models.Identityable, diags *diag.Diagnostics) types.Object {
+	if i == nil {
+		return types.ObjectNull(identityAttrTypes)
+	}
+	return objectValue(identityAttrTypes, map[string]attr.Value{
+		"display_name": types.StringPointerValue(i.GetDisplayName()),
+		"id":           types.StringPointerValue(i.GetId()),
+	}, diags)
+}
+
+// objectValue is types.ObjectValue with its diagnostics added to diags.
+func objectValue(t map[string]attr.Type, attrs map[string]attr.Value, diags *diag.Diagnostics) types.Object {
+	v, d := types.ObjectValue(t, attrs)
 	diags.Append(d...)
 	return v
 }

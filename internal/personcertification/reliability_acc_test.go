@@ -67,19 +67,15 @@ func TestAccPersonCertification_lostCreateAnswers(t *testing.T) {
 			if tc.timeout != "" {
 				extra = fmt.Sprintf("  timeouts {\n    create = %q\n  }", tc.timeout)
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-				Steps: []resource.TestStep{{
-					Config: provider + minimalConfig("me", `  certification_id = "AZ-305"`+"\n"+extra),
-					Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
-						if s.FaultCounts()[tc.kind] < 1 || (tc.search != "" && s.FaultCounts()[tc.search] != 1) {
-							return fmt.Errorf("a fault never fired: %s", s.FaultSummary())
-						}
-						return nil
-					}),
-				}},
-			})
+			acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{{
+				Config: provider + minimalConfig("me", `  certification_id = "AZ-305"`+"\n"+extra),
+				Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
+					if s.FaultCounts()[tc.kind] < 1 || (tc.search != "" && s.FaultCounts()[tc.search] != 1) {
+						return fmt.Errorf("a fault never fired: %s", s.FaultSummary())
+					}
+					return nil
+				}),
+			}})
 		})
 	}
 }
@@ -132,28 +128,36 @@ resource "graph_person_certification" "b" {
   display_name = "Same"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check: func(st *terraform.State) error {
-				a := st.RootModule().Resources["graph_person_certification.a"].Primary.ID
-				b := st.RootModule().Resources["graph_person_certification.b"].Primary.ID
-				if a == b {
-					return fmt.Errorf("both resources track %s", a)
-				}
-				if n := len(s.Certifications("me")); n != 2 {
-					return fmt.Errorf("server holds %d, want 2", n)
-				}
-				return nil
-			},
-		}},
-	})
+	acctest.ParallelTest(t, nil, []resource.TestStep{{
+		Config: cfg,
+		Check: func(st *terraform.State) error {
+			a := st.RootModule().Resources["graph_person_certification.a"].Primary.ID
+			b := st.RootModule().Resources["graph_person_certification.b"].Primary.ID
+			if a == b {
+				return fmt.Errorf("both resources track %s", a)
+			}
+			if n := len(s.Certifications("me")); n != 2 {
+				return fmt.Errorf("server holds %d, want 2", n)
+			}
+			return nil
+		},
+	}})
 }
 
 const chaosUsers, chaosCerts = 20, 200
 
 func chaosUserID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+
+// addChaosUsers adds users 0 to n-1 to s (upn formats a userPrincipalName from the index)
+// and returns their ids, quoted for an HCL list.
+func addChaosUsers(s *mockgraph.Server, n int, upn string) []string {
+	users := make([]string, 0, n)
+	for i := range n {
+		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf(upn, i), DisplayName: fmt.Sprintf("User %d", i)})
+		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
+	}
+	return users
+}
 
 // TestAccChaos applies 200 certifications across 20 users while about 20% of requests
 // fail in every way the mock knows. After at most one re-apply the server holds exactly
@@ -164,11 +168,7 @@ func TestAccChaos(t *testing.T) {
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
 	s, provider := acctest.Mock(t)
-	var users []string
-	for i := range chaosUsers {
-		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf("user%02d@contoso.example", i), DisplayName: fmt.Sprintf("User %d", i)})
-		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
-	}
+	users := addChaosUsers(s, chaosUsers, "user%02d@contoso.example")
 	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
 locals {
   users = [%s]
@@ -193,12 +193,7 @@ resource "graph_person_certification" "c" {
 	if err := tf.Init(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	seed := uint64(20261128)
-	if v := os.Getenv("CHAOS_SEED"); v != "" {
-		if _, err := fmt.Sscan(v, &seed); err != nil {
-			t.Fatalf("CHAOS_SEED: %v", err)
-		}
-	}
+	seed := acctest.ChaosSeed(t, 20261128)
 	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: seed, SlowDelay: 300 * time.Millisecond})
 	started := time.Now()
 

@@ -20,7 +20,6 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = (*Resource)(nil)
 	_ resource.ResourceWithImportState      = (*Resource)(nil)
 	_ resource.ResourceWithConfigValidators = (*Resource)(nil)
 )
@@ -39,9 +38,7 @@ const (
 )
 
 // Resource is graph_person_certification.
-type Resource struct {
-	client *graph.Client
-}
+type Resource struct{ resourceClient }
 
 // NewResource is the provider's factory for the resource.
 func NewResource() resource.Resource { return &Resource{} }
@@ -56,22 +53,6 @@ func (r *Resource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *r
 
 func (r *Resource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{datesInOrder{}}
-}
-
-func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configureClient(req.ProviderData, &resp.Diagnostics)
-}
-
-// configureClient takes the provider's shared client; nil before the provider is configured.
-func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
-	if data == nil {
-		return nil
-	}
-	c, ok := data.(*graph.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *graph.Client, got %T; please report this bug", data))
-	}
-	return c
 }
 
 func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
 )
 
 const addr = "graph_person_certification.test"
@@ -55,21 +56,7 @@ resource "graph_person_certification" "test" {
 }
 
 // fullWire is what the server must hold for fullConfig, property by property.
-var fullWire = map[string]any{
-	"displayName":      "Marketing Blackbelt - Brand Management",
-	"certificationId":  "KB-1235466333663322",
-	"description":      "Blackbelt in Marketing - Brand Management",
-	"issuingAuthority": "International Academy of Marketing Excellence",
-	"issuingCompany":   "IAME Ltd",
-	"startDate":        "2024-01-15",
-	"endDate":          "2027-01-14",
-	"issuedDate":       "2024-01-10",
-	"thumbnailUrl":     "https://iame.io/dfhdfdfd334.jpg",
-	"webUrl":           "https://www.iame.io/blackbelt",
-	"allowedAudiences": "organization,everyone",
-	"inference":        map[string]any{"confidenceScore": 0.75, "userHasVerifiedAccuracy": true},
-	"source":           map[string]any{"type": []any{"User", "HR"}},
-}
+var fullWire = personcertification.FullWire()
 
 var writableKeys = []string{"displayName", "certificationId", "description", "issuingAuthority", "issuingCompany",
 	"startDate", "endDate", "issuedDate", "thumbnailUrl", "webUrl", "allowedAudiences", "inference", "source"}
@@ -123,55 +110,51 @@ func expect(path string, c knownvalue.Check) statecheck.StateCheck {
 
 func TestAccPersonCertification_full(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{
-			{
-				Config: provider + fullConfig(),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("id", knownvalue.StringRegexp(guidRE)),
-					expect("user_id", knownvalue.StringExact("me")),
-					expect("display_name", knownvalue.StringExact("Marketing Blackbelt - Brand Management")),
-					expect("certification_id", knownvalue.StringExact("KB-1235466333663322")),
-					expect("description", knownvalue.StringExact("Blackbelt in Marketing - Brand Management")),
-					expect("issuing_authority", knownvalue.StringExact("International Academy of Marketing Excellence")),
-					expect("issuing_company", knownvalue.StringExact("IAME Ltd")),
-					expect("start_date", knownvalue.StringExact("2024-01-15")),
-					expect("end_date", knownvalue.StringExact("2027-01-14")),
-					expect("issued_date", knownvalue.StringExact("2024-01-10")),
-					expect("thumbnail_url", knownvalue.StringExact("https://iame.io/dfhdfdfd334.jpg")),
-					expect("web_url", knownvalue.StringExact("https://www.iame.io/blackbelt")),
-					expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("organization"), knownvalue.StringExact("everyone")})),
-					expect("inference", knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"confidence_score":           knownvalue.Float64Exact(0.75),
-						"user_has_verified_accuracy": knownvalue.Bool(true),
-					})),
-					expect("source", knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"type": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("User"), knownvalue.StringExact("HR")}),
-					})),
-					expect("created_date_time", knownvalue.StringRegexp(rfc3339RE)),
-					expect("last_modified_date_time", knownvalue.StringRegexp(rfc3339RE)),
-					expect("created_by", meIdentity()),
-					expect("last_modified_by", meIdentity()),
-					expect("timeouts", knownvalue.Null()),
-				},
-				Check: serverHolds(s, fullWire),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		{
+			Config: provider + fullConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("id", knownvalue.StringRegexp(guidRE)),
+				expect("user_id", knownvalue.StringExact("me")),
+				expect("display_name", knownvalue.StringExact("Marketing Blackbelt - Brand Management")),
+				expect("certification_id", knownvalue.StringExact("KB-1235466333663322")),
+				expect("description", knownvalue.StringExact("Blackbelt in Marketing - Brand Management")),
+				expect("issuing_authority", knownvalue.StringExact("International Academy of Marketing Excellence")),
+				expect("issuing_company", knownvalue.StringExact("IAME Ltd")),
+				expect("start_date", knownvalue.StringExact("2024-01-15")),
+				expect("end_date", knownvalue.StringExact("2027-01-14")),
+				expect("issued_date", knownvalue.StringExact("2024-01-10")),
+				expect("thumbnail_url", knownvalue.StringExact("https://iame.io/dfhdfdfd334.jpg")),
+				expect("web_url", knownvalue.StringExact("https://www.iame.io/blackbelt")),
+				expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("organization"), knownvalue.StringExact("everyone")})),
+				expect("inference", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"confidence_score":           knownvalue.Float64Exact(0.75),
+					"user_has_verified_accuracy": knownvalue.Bool(true),
+				})),
+				expect("source", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"type": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("User"), knownvalue.StringExact("HR")}),
+				})),
+				expect("created_date_time", knownvalue.StringRegexp(rfc3339RE)),
+				expect("last_modified_date_time", knownvalue.StringRegexp(rfc3339RE)),
+				expect("created_by", meIdentity()),
+				expect("last_modified_by", meIdentity()),
+				expect("timeouts", knownvalue.Null()),
 			},
-			{
-				// A re-apply of the same configuration plans nothing.
-				Config: provider + fullConfig(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+			Check: serverHolds(s, fullWire),
+		},
+		{
+			// A re-apply of the same configuration plans nothing.
+			Config: provider + fullConfig(),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
-				ImportStateIdFunc: importID,
-			},
+		},
+		{
+			ResourceName:      addr,
+			ImportState:       true,
+			ImportStateVerify: true,
+			ImportStateIdFunc: importID,
 		},
 	})
 }
@@ -198,56 +181,52 @@ func TestAccPersonCertification_updateInPlaceAndClear(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	createdKept := statecheck.CompareValue(compare.ValuesSame())
 	modifiedBumped := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me"),
-		Steps: []resource.TestStep{
-			{
-				Config: provider + fullConfig(),
-				ConfigStateChecks: []statecheck.StateCheck{
-					createdKept.AddStateValue(addr, tfjsonpath.New("created_date_time")),
-					modifiedBumped.AddStateValue(addr, tfjsonpath.New("last_modified_date_time")),
-				},
-				Check: serverHolds(s, fullWire),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		{
+			Config: provider + fullConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				createdKept.AddStateValue(addr, tfjsonpath.New("created_date_time")),
+				modifiedBumped.AddStateValue(addr, tfjsonpath.New("last_modified_date_time")),
 			},
-			{
-				// Every optional attribute removed: the plan is an in-place update, and the
-				// PATCH clears each one on the server with an explicit null.
-				Config: provider + minimalConfig("me", `  description = "Designs solutions on Azure"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("last_modified_date_time")),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("created_date_time"), knownvalue.NotNull()),
-					},
+			Check: serverHolds(s, fullWire),
+		},
+		{
+			// Every optional attribute removed: the plan is an in-place update, and the
+			// PATCH clears each one on the server with an explicit null.
+			Config: provider + minimalConfig("me", `  description = "Designs solutions on Azure"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("last_modified_date_time")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("created_date_time"), knownvalue.NotNull()),
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("description", knownvalue.StringExact("Designs solutions on Azure")),
-					expect("web_url", knownvalue.Null()),
-					expect("inference", knownvalue.Null()),
-					expect("source", knownvalue.Null()),
-					expect("end_date", knownvalue.Null()),
-					// Removing allowed_audiences resets it to Graph's default: it is a
-					// privacy setting, and "everyone" must not outlive the configuration.
-					expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})),
-					createdKept.AddStateValue(addr, tfjsonpath.New("created_date_time")),
-					modifiedBumped.AddStateValue(addr, tfjsonpath.New("last_modified_date_time")),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					serverHolds(s, map[string]any{
-						"displayName":      "Azure Solutions Architect Expert",
-						"description":      "Designs solutions on Azure",
-						"allowedAudiences": "organization",
-					}),
-					lastPatchSendsNull(s, "webUrl", "inference", "source", "endDate", "certificationId"),
-					lastPatchSends(s, "allowedAudiences", `"organization"`),
-				),
 			},
-			{
-				Config: provider + minimalConfig("me", `  description = "Designs solutions on Azure"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("description", knownvalue.StringExact("Designs solutions on Azure")),
+				expect("web_url", knownvalue.Null()),
+				expect("inference", knownvalue.Null()),
+				expect("source", knownvalue.Null()),
+				expect("end_date", knownvalue.Null()),
+				// Removing allowed_audiences resets it to Graph's default: it is a
+				// privacy setting, and "everyone" must not outlive the configuration.
+				expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})),
+				createdKept.AddStateValue(addr, tfjsonpath.New("created_date_time")),
+				modifiedBumped.AddStateValue(addr, tfjsonpath.New("last_modified_date_time")),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				serverHolds(s, map[string]any{
+					"displayName":      "Azure Solutions Architect Expert",
+					"description":      "Designs solutions on Azure",
+					"allowedAudiences": "organization",
+				}),
+				lastPatchSendsNull(s, "webUrl", "inference", "source", "endDate", "certificationId"),
+				lastPatchSends(s, "allowedAudiences", `"organization"`),
+			),
+		},
+		{
+			Config: provider + minimalConfig("me", `  description = "Designs solutions on Azure"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		},
 	})
@@ -315,25 +294,21 @@ func captureID(dst *string) resource.TestCheckFunc {
 
 func TestAccPersonCertification_replaceOnUserChange(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{Config: provider + minimalConfig("me", "")},
-			{
-				Config: provider + minimalConfig(mockgraph.OtherID, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(s.Certifications("me")); n != 0 {
-						return fmt.Errorf("the old user still holds %d certification(s)", n)
-					}
-					if n := len(s.Certifications(mockgraph.OtherID)); n != 1 {
-						return fmt.Errorf("the new user holds %d certification(s), want 1", n)
-					}
-					return nil
-				},
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{Config: provider + minimalConfig("me", "")},
+		{
+			Config: provider + minimalConfig(mockgraph.OtherID, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: func(*terraform.State) error {
+				if n := len(s.Certifications("me")); n != 0 {
+					return fmt.Errorf("the old user still holds %d certification(s)", n)
+				}
+				if n := len(s.Certifications(mockgraph.OtherID)); n != 1 {
+					return fmt.Errorf("the new user holds %d certification(s), want 1", n)
+				}
+				return nil
 			},
 		},
 	})
@@ -343,28 +318,25 @@ func TestAccPersonCertification_driftIsCorrected(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	var id string
 	cfg := provider + minimalConfig("me", `  description = "Original"`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID(&id)},
-			{
-				PreConfig: func() {
-					if err := s.Mutate("me", id, map[string]any{"description": "Changed in the portal", "webUrl": "https://example.com/x"}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Original")),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("web_url"), knownvalue.Null()),
-					},
-				},
-				Check: serverHolds(s, map[string]any{
-					"displayName": "Azure Solutions Architect Expert", "description": "Original", "allowedAudiences": "organization",
-				}),
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: cfg, Check: captureID(&id)},
+		{
+			PreConfig: func() {
+				if err := s.Mutate("me", id, map[string]any{"description": "Changed in the portal", "webUrl": "https://example.com/x"}); err != nil {
+					t.Fatal(err)
+				}
 			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Original")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("web_url"), knownvalue.Null()),
+				},
+			},
+			Check: serverHolds(s, map[string]any{
+				"displayName": "Azure Solutions Architect Expert", "description": "Original", "allowedAudiences": "organization",
+			}),
 		},
 	})
 }
@@ -373,29 +345,26 @@ func TestAccPersonCertification_disappears(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	var id string
 	cfg := provider + minimalConfig("me", "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID(&id)},
-			// A persisted refresh that sees the object ends the post-create lag window.
-			{RefreshState: true},
-			{
-				PreConfig: func() {
-					if !s.Remove("me", id) {
-						t.Fatal("out-of-band delete found nothing to delete")
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-				},
-				Check: func(st *terraform.State) error {
-					list := s.Certifications("me")
-					if len(list) != 1 || list[0]["id"] == id {
-						return fmt.Errorf("want exactly one new certification, server holds %v", list)
-					}
-					return nil
-				},
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: cfg, Check: captureID(&id)},
+		// A persisted refresh that sees the object ends the post-create lag window.
+		{RefreshState: true},
+		{
+			PreConfig: func() {
+				if !s.Remove("me", id) {
+					t.Fatal("out-of-band delete found nothing to delete")
+				}
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+			},
+			Check: func(st *terraform.State) error {
+				list := s.Certifications("me")
+				if len(list) != 1 || list[0]["id"] == id {
+					return fmt.Errorf("want exactly one new certification, server holds %v", list)
+				}
+				return nil
 			},
 		},
 	})
@@ -418,41 +387,37 @@ resource "graph_person_certification" "oid" {
   display_name = "For Megan by id"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
-					seen := map[string]bool{}
-					for _, r := range s.Requests() {
-						if r.Method == "POST" {
-							seen[r.Path] = true
-						}
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{
+			Config: cfg,
+			Check: func(*terraform.State) error {
+				seen := map[string]bool{}
+				for _, r := range s.Requests() {
+					if r.Method == "POST" {
+						seen[r.Path] = true
 					}
-					for _, p := range []string{
-						"/beta/me/profile/certifications",
-						"/beta/users/" + mockgraph.OtherUPN + "/profile/certifications",
-						"/beta/users/" + mockgraph.OtherID + "/profile/certifications",
-					} {
-						if !seen[p] {
-							return fmt.Errorf("no POST to %s; saw %v", p, seen)
-						}
+				}
+				for _, p := range []string{
+					"/beta/me/profile/certifications",
+					"/beta/users/" + mockgraph.OtherUPN + "/profile/certifications",
+					"/beta/users/" + mockgraph.OtherID + "/profile/certifications",
+				} {
+					if !seen[p] {
+						return fmt.Errorf("no POST to %s; saw %v", p, seen)
 					}
-					if n := len(s.Certifications(mockgraph.OtherID)); n != 2 {
-						return fmt.Errorf("Megan holds %d certifications, want 2", n)
-					}
-					return nil
-				},
+				}
+				if n := len(s.Certifications(mockgraph.OtherID)); n != 2 {
+					return fmt.Errorf("Megan holds %d certifications, want 2", n)
+				}
+				return nil
 			},
-			{
-				ResourceName:      "graph_person_certification.upn",
-				ImportState:       true,
-				ImportStateVerify: true,
-				ImportStateIdFunc: func(st *terraform.State) (string, error) {
-					return mockgraph.OtherUPN + "/" + st.RootModule().Resources["graph_person_certification.upn"].Primary.ID, nil
-				},
+		},
+		{
+			ResourceName:      "graph_person_certification.upn",
+			ImportState:       true,
+			ImportStateVerify: true,
+			ImportStateIdFunc: func(st *terraform.State) (string, error) {
+				return mockgraph.OtherUPN + "/" + st.RootModule().Resources["graph_person_certification.upn"].Primary.ID, nil
 			},
 		},
 	})
@@ -463,38 +428,35 @@ resource "graph_person_certification" "oid" {
 func TestAccPersonCertification_throttledCreateRetries(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	s.Inject(mockgraph.Fault{Op: "create", Status: 429, RetryAfter: "0", Times: 2})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: provider + fullConfig(),
-			Check: resource.ComposeTestCheckFunc(
-				serverHolds(s, fullWire),
-				func(*terraform.State) error {
-					var statuses []int
-					for _, r := range s.Requests() {
-						if r.Method != "POST" {
-							continue
-						}
-						statuses = append(statuses, r.Status)
-						var v map[string]any
-						if err := json.Unmarshal(r.Body, &v); err != nil {
-							return fmt.Errorf("POST (attempt %d, %s) body is not valid JSON: %w", len(statuses), r.Header.Get("Content-Encoding"), err)
-						}
-						if len(statuses) > 1 && r.Header.Get("Retry-Attempt") == "" {
-							return fmt.Errorf("retried POST has no Retry-Attempt header")
-						}
+	acctest.ParallelTest(t, nil, []resource.TestStep{{
+		Config: provider + fullConfig(),
+		Check: resource.ComposeTestCheckFunc(
+			serverHolds(s, fullWire),
+			func(*terraform.State) error {
+				var statuses []int
+				for _, r := range s.Requests() {
+					if r.Method != "POST" {
+						continue
 					}
-					if !reflect.DeepEqual(statuses, []int{429, 429, 201}) {
-						return fmt.Errorf("POST statuses %v, want [429 429 201]", statuses)
+					statuses = append(statuses, r.Status)
+					var v map[string]any
+					if err := json.Unmarshal(r.Body, &v); err != nil {
+						return fmt.Errorf("POST (attempt %d, %s) body is not valid JSON: %w", len(statuses), r.Header.Get("Content-Encoding"), err)
 					}
-					if n := len(s.Certifications("me")); n != 1 {
-						return fmt.Errorf("server holds %d certifications, want 1", n)
+					if len(statuses) > 1 && r.Header.Get("Retry-Attempt") == "" {
+						return fmt.Errorf("retried POST has no Retry-Attempt header")
 					}
-					return nil
-				},
-			),
-		}},
-	})
+				}
+				if !reflect.DeepEqual(statuses, []int{429, 429, 201}) {
+					return fmt.Errorf("POST statuses %v, want [429 429 201]", statuses)
+				}
+				if n := len(s.Certifications("me")); n != 1 {
+					return fmt.Errorf("server holds %d certifications, want 1", n)
+				}
+				return nil
+			},
+		),
+	}})
 }
 
 func TestAccPersonCertification_errorDiagnostics(t *testing.T) {
@@ -521,13 +483,10 @@ func TestAccPersonCertification_errorDiagnostics(t *testing.T) {
 			if tc.fault.Status != 0 {
 				s.Inject(tc.fault)
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      provider + minimalConfig(tc.user, ""),
-					ExpectError: wrapped(tc.want),
-				}},
-			})
+			acctest.ParallelTest(t, nil, []resource.TestStep{{
+				Config:      provider + minimalConfig(tc.user, ""),
+				ExpectError: wrapped(tc.want),
+			}})
 			if n := len(s.Certifications("me")) + len(s.Certifications(mockgraph.OtherID)); n != 0 {
 				t.Fatalf("a failed create left %d certification(s) on the server", n)
 			}
@@ -546,13 +505,10 @@ func TestAccPersonCertification_maxRetries(t *testing.T) {
 	s, _ := acctest.Mock(t)
 	s.Inject(mockgraph.Fault{Op: "create", Status: 503, RetryAfter: "0", Times: 5})
 	provider := fmt.Sprintf("provider \"graph\" {\n  endpoint     = %q\n  access_token = %q\n  max_retries  = 1\n  max_retry_delay = \"1s\"\n}\n", s.URL, acctest.Token)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      provider + minimalConfig("me", ""),
-			ExpectError: wrapped(`503 Service Unavailable.*after 2 attempts`),
-		}},
-	})
+	acctest.ParallelTest(t, nil, []resource.TestStep{{
+		Config:      provider + minimalConfig("me", ""),
+		ExpectError: wrapped(`503 Service Unavailable.*after 2 attempts`),
+	}})
 	posts := 0
 	for _, r := range s.Requests() {
 		if r.Method == "POST" {

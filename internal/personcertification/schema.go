@@ -88,6 +88,13 @@ func identitySetAttribute(desc string) schema.SingleNestedAttribute {
 	}
 }
 
+// setByGraph is a computed string Graph sets at create and never changes, so a plan keeps
+// the known value instead of showing it as unknown.
+func setByGraph(description string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: description,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
 // Schema is the resource schema. Field journey: here -> model.go (expand/flatten) ->
 // internal/graph (SDK, wire) -> internal/mockgraph.
 func Schema(ctx context.Context) schema.Schema {
@@ -95,11 +102,7 @@ func Schema(ctx context.Context) schema.Schema {
 		MarkdownDescription: "A certification in a person's Microsoft Graph profile " +
 			"([personCertification](https://learn.microsoft.com/graph/api/resources/personcertification?view=graph-rest-beta), beta API).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The certification's id, set by Graph.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setByGraph("The certification's id, set by Graph."),
 			"user_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Whose profile holds the certification: a user's object id, a userPrincipalName, " +
@@ -170,11 +173,7 @@ func Schema(ctx context.Context) schema.Schema {
 					},
 				},
 			},
-			"created_date_time": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the certification was created (RFC 3339).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created_date_time": setByGraph("When the certification was created (RFC 3339)."),
 			"created_by": func() schema.SingleNestedAttribute {
 				a := identitySetAttribute("Who created the certification.")
 				a.PlanModifiers = []planmodifier.Object{objectplanmodifier.UseStateForUnknown()}

@@ -88,34 +88,30 @@ data "graph_person_certification" "test" {
 }
 `, user, name, desc)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: pacctest.ProviderFactories,
-		CheckDestroy:             pacctest.CheckNoCertificationsLeft(s, user),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("created by an acceptance test"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expect("display_name", knownvalue.StringExact(name)),
-					expect("id", knownvalue.NotNull()),
-					expect("created_date_time", knownvalue.NotNull()),
-					statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), "data.graph_person_certification.test", tfjsonpath.New("id"), compare.ValuesSame()),
-					statecheck.CompareValuePairs(addr, tfjsonpath.New("description"), "data.graph_person_certification.test", tfjsonpath.New("description"), compare.ValuesSame()),
-				},
+	pacctest.ParallelTest(t, pacctest.CheckNoCertificationsLeft(s, user), []resource.TestStep{
+		{
+			Config: cfg("created by an acceptance test"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("display_name", knownvalue.StringExact(name)),
+				expect("id", knownvalue.NotNull()),
+				expect("created_date_time", knownvalue.NotNull()),
+				statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), "data.graph_person_certification.test", tfjsonpath.New("id"), compare.ValuesSame()),
+				statecheck.CompareValuePairs(addr, tfjsonpath.New("description"), "data.graph_person_certification.test", tfjsonpath.New("description"), compare.ValuesSame()),
 			},
-			{
-				Config: cfg("changed by an acceptance test"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{expect("description", knownvalue.StringExact("changed by an acceptance test"))},
+		},
+		{
+			Config: cfg("changed by an acceptance test"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				Config:            cfg("changed by an acceptance test"),
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateIdFunc: importID,
-				ImportStateVerify: true,
-			},
+			ConfigStateChecks: []statecheck.StateCheck{expect("description", knownvalue.StringExact("changed by an acceptance test"))},
+		},
+		{
+			Config:            cfg("changed by an acceptance test"),
+			ResourceName:      addr,
+			ImportState:       true,
+			ImportStateIdFunc: importID,
+			ImportStateVerify: true,
 		},
 	})
 }

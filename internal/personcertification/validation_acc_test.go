@@ -136,7 +136,7 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 		steps = append(steps, bad(provider+fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = %q\n  id = %q\n}\n", ds.user, ds.id), ds.want))
 	}
 	steps = append(steps, bad(provider+"data \"graph_person_certifications\" \"x\" {\n  user_id = \"$batch\"\n}\n", `user_id.*is not a user`))
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	acctest.ParallelTest(t, nil, steps)
 	catalogueSentNothing(t, s, len(steps), 80, "bad inputs")
 }
 
@@ -156,14 +156,11 @@ func catalogueSentNothing(t *testing.T, s *mockgraph.Server, n, least int, what 
 func TestAccPersonCertification_importIDErrors(t *testing.T) {
 	_, provider := acctest.Mock(t)
 	cfg := provider + minimalConfig("me", "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: "just-an-id",
-				ExpectError: wrapped(`Invalid import id.*<user_id>/<certification id>`),
-			},
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{Config: cfg},
+		{
+			Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: "just-an-id",
+			ExpectError: wrapped(`Invalid import id.*<user_id>/<certification id>`),
 		},
 	})
 }

@@ -39,6 +39,22 @@ func diagText(ds diag.Diagnostics) string {
 	return b.String()
 }
 
+// wantText checks that text (what it is, for the message) holds every string of want and
+// none of notWant.
+func wantText(t *testing.T, what, text string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, text)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(text, w) {
+			t.Errorf("%s holds %q:\n%s", what, w, text)
+		}
+	}
+}
+
 func tokenOf(t *testing.T, s settings) string {
 	t.Helper()
 	if s.token == nil {
@@ -205,11 +221,7 @@ func TestResolve_errors(t *testing.T) {
 			case len(tt.wantPath.Steps()) > 0 && (!hasPath || !wp.Path().Equal(tt.wantPath)):
 				t.Errorf("diagnostic is not attached to %s: %#v", tt.wantPath, d)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(d.Detail(), w) {
-					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
-				}
-			}
+			wantText(t, "detail", d.Detail(), tt.want, nil)
 			text := diagText(diags)
 			for _, secret := range []string{configSecret, envSecret} {
 				if strings.Contains(text, secret) {

@@ -217,42 +217,37 @@ const (
 	aksSub       = "system:serviceaccount:profiles:terraform"
 )
 
-func TestAccCredentials_oidcToken(t *testing.T) {
-	e := acctest.MockEntra(t)
-	id := federatedApp(t, e, githubIssuer, githubSub)
-	idToken := e.Server.IssueIDToken(githubIssuer, githubSub, "")
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id), hcl("oidc_token", idToken))
-	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "federated"))
-}
+func TestAccCredentials_oidcToken(t *testing.T) { oidcTokenSignIn(t, false, false) }
 
-func TestAccCredentials_oidcTokenEnv(t *testing.T) {
-	e := acctest.MockEntra(t)
-	id := federatedApp(t, e, githubIssuer, githubSub)
-	e.Setenv("ARM_USE_OIDC", "true")
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("ARM_OIDC_TOKEN", e.Server.IssueIDToken(githubIssuer, githubSub, ""))
-	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
-}
+func TestAccCredentials_oidcTokenEnv(t *testing.T) { oidcTokenSignIn(t, true, false) }
 
 // Without ARM_USE_OIDC: a token file that is present turns OIDC on by itself.
-func TestAccCredentials_oidcTokenFileEnv(t *testing.T) {
-	e := acctest.MockEntra(t)
-	id := federatedApp(t, e, githubIssuer, githubSub)
-	file := filepath.Join(t.TempDir(), "id-token")
-	writeFile(t, file, e.Server.IssueIDToken(githubIssuer, githubSub, ""))
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", id)
-	e.Setenv("ARM_OIDC_TOKEN_FILE_PATH", file)
-	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
-}
+func TestAccCredentials_oidcTokenFileEnv(t *testing.T) { oidcTokenSignIn(t, true, true) }
 
-func TestAccCredentials_oidcTokenFile(t *testing.T) {
+func TestAccCredentials_oidcTokenFile(t *testing.T) { oidcTokenSignIn(t, false, true) }
+
+// oidcTokenSignIn signs in with an id token given as it is or in a file (fromFile), by the
+// provider block or by the ARM_ variables (fromEnv).
+func oidcTokenSignIn(t *testing.T, fromEnv, fromFile bool) {
 	e := acctest.MockEntra(t)
 	id := federatedApp(t, e, githubIssuer, githubSub)
-	file := filepath.Join(t.TempDir(), "id-token")
-	writeFile(t, file, e.Server.IssueIDToken(githubIssuer, githubSub, ""))
-	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id), hcl("oidc_token_file_path", file))
+	token := e.Server.IssueIDToken(githubIssuer, githubSub, "")
+	attr, env := "oidc_token", "ARM_OIDC_TOKEN"
+	if fromFile {
+		file := filepath.Join(t.TempDir(), "id-token")
+		writeFile(t, file, token)
+		token, attr, env = file, "oidc_token_file_path", "ARM_OIDC_TOKEN_FILE_PATH"
+	}
+	block := e.ProviderBlock("use_oidc = true", hcl("tenant_id", mockentra.TenantID), hcl("client_id", id), hcl(attr, token))
+	if fromEnv {
+		if !fromFile {
+			e.Setenv("ARM_USE_OIDC", "true")
+		}
+		e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
+		e.Setenv("ARM_CLIENT_ID", id)
+		e.Setenv(env, token)
+		block = e.ProviderBlock()
+	}
 	signInTest(t, e, signInStep(e, block, mockgraph.OtherID, "federated"))
 }
 
@@ -284,9 +279,7 @@ func gitHubActionsSignIn(t *testing.T, fromEnv bool) {
 		e.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
 		block = e.ProviderBlock()
 	}
-	step := signInStep(e, block, mockgraph.OtherID, "federated")
-	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_github"))
-	signInTest(t, e, step)
+	signInTest(t, e, issuedVia(e, "oidc_github", signInStep(e, block, mockgraph.OtherID, "federated")))
 }
 
 // azureDevOpsSignIn signs in through the Azure DevOps OIDC service with a service
@@ -309,9 +302,7 @@ func azureDevOpsSignIn(t *testing.T, fromEnv bool) {
 		e.Setenv("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", conn)
 		block = e.ProviderBlock()
 	}
-	step := signInStep(e, block, mockgraph.OtherID, "federated")
-	step.Check = resource.ComposeTestCheckFunc(step.Check, issuedVia(e, "oidc_azure_devops"))
-	signInTest(t, e, step)
+	signInTest(t, e, issuedVia(e, "oidc_azure_devops", signInStep(e, block, mockgraph.OtherID, "federated")))
 }
 
 // The AKS workload identity webhook sets AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and
@@ -328,13 +319,15 @@ func TestAccCredentials_aksWorkloadIdentityEnv(t *testing.T) {
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "federated"))
 }
 
-func issuedVia(e *acctest.Entra, method string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+// issuedVia adds to step's check that the fake issued a token through method.
+func issuedVia(e *acctest.Entra, method string, step resource.TestStep) resource.TestStep {
+	step.Check = resource.ComposeTestCheckFunc(step.Check, func(*terraform.State) error {
 		if !slices.Contains(e.IssuedMethods(), method) {
 			return fmt.Errorf("the fake issued tokens through %v, not through %s", e.IssuedMethods(), method)
 		}
 		return nil
-	}
+	})
+	return step
 }
 
 // MSAL caches managed-identity tokens process-wide, keyed by identity and resource, so

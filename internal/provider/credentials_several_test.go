@@ -109,16 +109,7 @@ func TestResolve_severalMethodsWarning(t *testing.T) {
 			}
 			text := ws[0].Detail()
 			t.Log(text)
-			for _, w := range tt.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("warning lacks %q:\n%s", w, text)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(text, w) {
-					t.Errorf("warning holds %q:\n%s", w, text)
-				}
-			}
+			wantText(t, "warning", text, tt.want, tt.notWant)
 			for _, v := range []string{secret, "static-token-abcdef", oidcTok, "another-secret-value"} {
 				if strings.Contains(diagText(diags), v) {
 					t.Errorf("a secret value appears in the diagnostics:\n%s", diagText(diags))

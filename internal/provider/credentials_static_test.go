@@ -110,11 +110,7 @@ func TestResolve_staticTokenClaims(t *testing.T) {
 			if !strings.Contains(d.Detail(), "access_token") {
 				t.Errorf("detail does not name access_token:\n%s", d.Detail())
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(d.Detail(), w) {
-					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
-				}
-			}
+			wantText(t, "detail", d.Detail(), tt.want, nil)
 		})
 	}
 }

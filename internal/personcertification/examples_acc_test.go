@@ -16,12 +16,17 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
-const hrExample = "../../examples/hr-onboarding"
+// The shipped examples these tests run on the real CLI, as a user would.
+const (
+	hrExample    = "../../examples/hr-onboarding"
+	adoptExample = "../../examples/adopt-existing"
+)
 
 var hrUsers = []string{"adele.vance@contoso.example", "megan.bowen@contoso.example", "alex.wilber@contoso.example", "lynne.robbins@contoso.example"}
 
@@ -180,10 +185,16 @@ func requireUntouched(t *testing.T, s *mockgraph.Server, seed hrSeed, ids ...str
 	}
 }
 
-// copyHRExample puts the example's configuration and CSV into dir, pointed at the mock,
-// runs terraform init there, and returns the CSV.
-func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption, dir, provider string) []byte {
+// startHRExample sets the HR example up as both its tests start: a mock seeded from the
+// example's mock-seed.json, and the example's configuration and CSV in dir, pointed at the
+// mock and initialised. csv is the example's CSV.
+func startHRExample(t *testing.T) (dir string, tf *tfexec.Terraform, r *tfexec.ReattachOption, s *mockgraph.Server, seed hrSeed, csv []byte) {
 	t.Helper()
+	dir = t.TempDir()
+	tf, reattach := acctest.NewCLI(t, dir)
+	s, provider := acctest.Mock(t)
+	seed = seedHR(t, s)
+	r = tfexec.Reattach(reattach)
 	acctest.CopyExample(t, dir, hrExample, provider, "main.tf", "certifications.csv")
 	csv, err := os.ReadFile(filepath.Join(dir, "certifications.csv"))
 	if err != nil {
@@ -192,7 +203,7 @@ func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption,
 	if err := tf.Init(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	return csv
+	return dir, tf, r, s, seed, csv
 }
 
 // The HR example on the real CLI against the seeded mock: the first apply adopts what exists
@@ -202,13 +213,8 @@ func copyHRExample(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption,
 // the CSV deletes exactly that certification; destroy leaves what the example never managed.
 func TestAccHROnboardingExample(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	s, provider := acctest.Mock(t)
-	seed := seedHR(t, s)
+	dir, tf, r, s, seed, csv := startHRExample(t)
 	ctx := context.Background()
-	r := tfexec.Reattach(reattach)
-	csv := copyHRExample(t, tf, r, dir, provider)
 	destroyed := false
 	t.Cleanup(func() {
 		if !destroyed {
@@ -309,13 +315,8 @@ func TestAccHROnboardingExample(t *testing.T) {
 // only (here the twin and the extra certification), never for a user of another bucket.
 func TestAccHROnboardingExample_bucketExclusive(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tf, reattach := acctest.NewCLI(t, dir)
-	s, provider := acctest.Mock(t)
-	seed := seedHR(t, s)
+	_, tf, r, s, seed, csv := startHRExample(t)
 	ctx := context.Background()
-	r := tfexec.Reattach(reattach)
-	csv := copyHRExample(t, tf, r, dir, provider)
 	buckets := []string{userBucket(hrTwinUser), userBucket(hrExtraUser)}
 	if buckets[0] == userBucket("megan.bowen@contoso.example") || buckets[1] == userBucket("megan.bowen@contoso.example") {
 		t.Fatal("megan.bowen shares a bucket with the users under test; pick other users")
@@ -346,5 +347,95 @@ func TestAccHROnboardingExample_bucketExclusive(t *testing.T) {
 	}
 	if changes {
 		t.Error("the second plan is not empty")
+	}
+}
+
+// The brownfield path, as examples/adopt-existing ships it: terraform query over several
+// users writes resource and import blocks that plan as imports and nothing else, apply
+// without creating anything, and then plan empty.
+func TestAccAdoptExistingExample(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tf, reattach := acctest.NewCLI(t, dir)
+	acctest.CheckCLIVersion(t, tf, tfversion.SkipBelow(tfversion.Version1_14_0)) // terraform query
+	ctx := context.Background()
+	s, provider := acctest.Mock(t)
+	seed(t, s, mockgraph.MeUPN, 3, func(i int) map[string]any {
+		body := map[string]any{"displayName": fmt.Sprintf("Existing %d", i), "certificationId": fmt.Sprintf("EX-%d", i)}
+		if i == 0 { // every kind of value, so generated configuration covers them
+			body["allowedAudiences"] = "organization,everyone"
+			body["issuedDate"] = "2024-01-10"
+			body["endDate"] = "2027-01-14"
+			body["webUrl"] = "https://www.iame.io/blackbelt"
+			body["inference"] = map[string]any{"confidenceScore": 0.92, "userHasVerifiedAccuracy": true}
+			body["source"] = map[string]any{"type": []any{"HR"}}
+		}
+		return body
+	})
+	seed(t, s, mockgraph.OtherUPN, 2, func(i int) map[string]any {
+		return map[string]any{"displayName": fmt.Sprintf("Other %d", i)}
+	})
+	const existing = 5
+	acctest.CopyExample(t, dir, adoptExample, provider, "main.tf", "certifications.tfquery.hcl")
+	r := tfexec.Reattach(reattach)
+	if err := tf.Init(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tf.Destroy(ctx, r) })
+
+	msgs, err := tf.QueryJSON(ctx, tfexec.GenerateConfigOut("generated.tf"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range msgs {
+		if m.Err != nil {
+			t.Fatalf("terraform query: %v", m.Err)
+		}
+	}
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatalf("terraform query wrote no configuration: %v", err)
+	}
+	if n := strings.Count(string(generated), "import {"); n != existing {
+		t.Fatalf("generated.tf holds %d import blocks, want %d:\n%s", n, existing, generated)
+	}
+
+	before := len(allRequests(s))
+	if _, err := tf.Plan(ctx, r, tfexec.Out("plan")); err != nil {
+		t.Fatalf("plan of the generated configuration: %v\n%s", err, generated)
+	}
+	plan, err := tf.ShowPlanFile(ctx, "plan", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := 0
+	for _, rc := range plan.ResourceChanges {
+		if !rc.Change.Actions.NoOp() {
+			t.Errorf("%s: actions %v, want only an import\n%s", rc.Address, rc.Change.Actions, generated)
+		}
+		if rc.Change.Importing != nil {
+			imports++
+		}
+	}
+	if imports != existing {
+		t.Errorf("%d imports planned, want %d", imports, existing)
+	}
+	if err := tf.Apply(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, rq := range allRequests(s)[before:] {
+		if rq.Method != "GET" && rq.Method != "POST" || rq.Method == "POST" && !strings.HasSuffix(rq.Path, "$batch") {
+			t.Errorf("adopting sent %s %s; it should only read", rq.Method, rq.Path)
+		}
+	}
+	if n := len(s.Certifications(mockgraph.MeUPN)) + len(s.Certifications(mockgraph.OtherUPN)); n != existing {
+		t.Fatalf("the server holds %d certifications after adopting, want %d", n, existing)
+	}
+	changes, err := tf.Plan(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changes {
+		t.Fatal("the plan after adopting is not empty")
 	}
 }
