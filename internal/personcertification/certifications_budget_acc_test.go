@@ -21,8 +21,8 @@ const budgetUsers, budgetCerts = 100, 2000
 // server holds exactly the 2,000 (no user and certification_id twice), the budget did
 // throttle, every id in state is on the server, and the next plan is empty.
 func TestAccPersonCertifications_underABudget(t *testing.T) {
-	// 2,000 creates (and the adoption lookups before them) at 200 per 10 s take well over
-	// 100 s whatever the provider does: run by make test-pacing, not by every go test.
+	// 2,000 creates (and the adoption lookups before them) at 200 per 10 s take over 90 s
+	// whatever the provider does: run by make test-pacing, not by every go test.
 	if os.Getenv("GRAPH_PACING_TIMING") != "1" {
 		t.Skip("takes about 2 minutes by the budget's arithmetic: runs with GRAPH_PACING_TIMING=1 (make test-pacing)")
 	}
