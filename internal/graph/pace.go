@@ -1,8 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -150,6 +153,47 @@ func (p *pacer) done(resp *http.Response) {
 		return
 	}
 	p.release(resp != nil)
+}
+
+// batchItems shuts the gate for every item of a $batch answer that was answered 429,
+// before the attempt's slot is released: released on the batch's 200 alone, the slot
+// would let a waiting request out before the caller had read the items' Retry-After. The
+// body is read here and handed on unchanged (a read error included).
+func (p *pacer) batchItems(req *http.Request, resp *http.Response) {
+	if p == nil || req == nil || resp == nil || resp.Body == nil || resp.StatusCode < 200 || resp.StatusCode > 299 ||
+		!strings.HasSuffix(req.URL.Path, "/$batch") {
+		return
+	}
+	raw, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), errorReader{err}))
+	if err != nil {
+		return
+	}
+	var answer struct {
+		Responses []struct {
+			Status  int            `json:"status"`
+			Headers map[string]any `json:"headers"`
+		} `json:"responses"`
+	}
+	if json.Unmarshal(raw, &answer) != nil {
+		return // the caller reports an unreadable batch answer
+	}
+	for _, r := range answer.Responses {
+		if r.Status == http.StatusTooManyRequests {
+			p.throttled(headerValue(r.Headers, "Retry-After"))
+		}
+	}
+}
+
+// errorReader hands on a body's read error after its bytes (io.EOF when there was none).
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
 }
 
 // release frees a slot, raising the limit when an answer that was not a 429 came, and

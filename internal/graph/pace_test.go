@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,5 +184,72 @@ func TestIntercept_sharedGate(t *testing.T) {
 	ge := newError("create", &exchange{}, err)
 	if ge.Status != http.StatusTooManyRequests || ge.Code != "TooManyRequests" {
 		t.Errorf("error = %+v, want a 429 TooManyRequests", ge)
+	}
+}
+
+// A $batch answered 200 whose item was throttled shuts the gate before its slot goes to
+// the next caller: a caller waiting for that slot goes out only after the item's
+// Retry-After, and the batch's caller still reads the whole answer.
+func TestIntercept_batchItemShutsTheGateBeforeTheSlotIsFreed(t *testing.T) {
+	pace := newPacer(time.Minute)
+	pace.limit = 1 // as after an earlier 429: one attempt in flight
+	h := newRetryHandler(RetryPolicy{})
+	h.pace = pace
+	const batchAnswer = `{"responses":[{"id":"1","status":201,"body":{"id":"x"}},` +
+		`{"id":"2","status":429,"headers":{"Retry-After":"0.3"},"body":{"error":{"code":"TooManyRequests","message":""}}}]}`
+	waiterOut := make(chan time.Time, 1)
+	p := &fakePipeline{respond: func(int, *http.Request) (*http.Response, error) {
+		// The batch holds the only slot: this caller queues for it.
+		go func() {
+			if err := pace.acquire(context.Background()); err != nil {
+				t.Error(err)
+			}
+			waiterOut <- time.Now()
+			pace.done(answer(http.StatusOK, ""))
+		}()
+		for deadline := time.Now().Add(time.Second); ; time.Sleep(time.Millisecond) {
+			pace.mu.Lock()
+			queued := len(pace.queue)
+			pace.mu.Unlock()
+			if queued == 1 || time.Now().After(deadline) {
+				break
+			}
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(batchAnswer))}, nil
+	}}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "https://graph.example/beta/$batch", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resp, err := h.Intercept(p, 0, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || string(got) != batchAnswer {
+		t.Errorf("the caller read %q (err %v), want the batch answer unchanged", got, err)
+	}
+	if waited := (<-waiterOut).Sub(start); waited < 290*time.Millisecond {
+		t.Errorf("the caller waiting for the batch's slot went out after %v, inside its item's 300ms Retry-After", waited)
+	}
+}
+
+// A batch answer whose body fails to read hands the same error on to its caller.
+func TestPacerBatchItemsKeepsAReadError(t *testing.T) {
+	p := newPacer(time.Minute)
+	req, err := http.NewRequest(http.MethodPost, "https://graph.example/beta/$batch", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("connection reset")
+	resp := &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(io.MultiReader(strings.NewReader(`{"respon`), errorReader{broken}))}
+	p.batchItems(req, resp)
+	got, err := io.ReadAll(resp.Body)
+	if string(got) != `{"respon` || !errors.Is(err, broken) {
+		t.Errorf("read %q, %v; want the partial body and the read error", got, err)
+	}
+	if left := p.holdLeft(); left != 0 {
+		t.Errorf("an unreadable answer shut the gate for %v", left)
 	}
 }

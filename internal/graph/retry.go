@@ -104,6 +104,9 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 			return nil, err
 		}
 		resp, err := pipeline.Next(r, idx)
+		if err == nil {
+			h.pace.batchItems(r, resp)
+		}
 		h.pace.done(resp)
 		status := 0
 		if err == nil {

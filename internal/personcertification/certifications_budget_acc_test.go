@@ -1,0 +1,113 @@
+package personcertification_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
+)
+
+const budgetUsers, budgetCerts = 100, 2000
+
+// TestAccPersonCertifications_underABudget applies 2,000 entries over 100 users as one
+// graph_person_certifications against a mock that allows 200 requests per 10 s, batch
+// items counted one by one, as Graph's throttling does. The apply succeeds as it is, the
+// server holds exactly the 2,000 (no user and certification_id twice), the budget did
+// throttle, every id in state is on the server, and the next plan is empty.
+func TestAccPersonCertifications_underABudget(t *testing.T) {
+	// 2,000 creates (and the adoption lookups before them) at 200 per 10 s take over 90 s
+	// whatever the provider does: run by make test-pacing, not by every go test.
+	if os.Getenv("GRAPH_PACING_TIMING") != "1" {
+		t.Skip("takes about 2 minutes by the budget's arithmetic: runs with GRAPH_PACING_TIMING=1 (make test-pacing)")
+	}
+	s, provider := acctest.Mock(t)
+	var users []string
+	for i := range budgetUsers {
+		s.AddUser(mockgraph.User{ID: budgetUserID(i), UserPrincipalName: fmt.Sprintf("paced%03d@contoso.example", i), DisplayName: fmt.Sprintf("Paced user %d", i)})
+		users = append(users, fmt.Sprintf("%q", budgetUserID(i)))
+	}
+	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
+locals {
+  users = [%s]
+  # range() stops at 1,024 values: certification u + %d * n is the n-th of user u.
+  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
+}
+resource "graph_person_certifications" "test" {
+  certifications = {
+    for c in local.certs : "${c.user}/PB-${c.i}" => {
+      user_id           = c.user
+      display_name      = "Paced certification ${c.i}"
+      certification_id  = "PB-${c.i}"
+      issuing_authority = "Budget Academy"
+      start_date        = "2024-01-01"
+    }
+  }
+}
+`, strings.Join(users, ", "), budgetUsers, budgetUsers, budgetCerts/budgetUsers, budgetUsers)
+	tf, r := acctest.Workdir(t, map[string]string{"main.tf": cfg})
+	ctx := context.Background()
+
+	s.SetBudget(200, 10*time.Second)
+	started := time.Now()
+	if err := tf.Apply(ctx, r); err != nil {
+		t.Fatalf("the apply under the budget failed (%d answered 429 by the budget): %v", s.BudgetThrottled(), firstLines(err.Error(), 12))
+	}
+	applied := time.Since(started)
+
+	direct, items := 0, 0
+	for _, req := range s.Requests() {
+		if req.Status == http.StatusTooManyRequests {
+			direct++
+		}
+		for _, sub := range req.Batch {
+			if sub.Status == http.StatusTooManyRequests {
+				items++
+			}
+		}
+	}
+	if direct+items == 0 {
+		t.Fatalf("the budget never throttled (%d by its own count): the test proves nothing", s.BudgetThrottled())
+	}
+
+	res := stateResource(t, tf, r)
+	if res == nil {
+		t.Fatalf("%s is not in state", certsAddr)
+	}
+	ids := idsOnServer(t, s, res)
+	if len(ids) != budgetCerts {
+		t.Fatalf("state holds %d entries, want %d", len(ids), budgetCerts)
+	}
+	total, seen := 0, map[string]bool{}
+	for i := range budgetUsers {
+		for _, c := range s.Certifications(budgetUserID(i)) {
+			total++
+			k := budgetUserID(i) + "/" + fmt.Sprint(c["certificationId"])
+			if seen[k] {
+				t.Fatalf("duplicate on the server: %s twice", k)
+			}
+			seen[k] = true
+		}
+	}
+	if total != budgetCerts {
+		t.Fatalf("the server holds %d certifications, want exactly %d", total, budgetCerts)
+	}
+	requests, certItems := len(s.Requests()), len(allRequests(s))-len(s.Requests())
+
+	// The plan's refresh runs under the same budget, still spent by the apply.
+	planStarted := time.Now()
+	if changes, out, err := acctest.PlanOutput(ctx, tf, r); err != nil || changes {
+		t.Fatalf("the plan after the apply is not empty (changes %v, err %v):\n%s", changes, err, firstLines(out, 80))
+	}
+	t.Logf("under a budget of 200 per 10 s: %d certifications over %d users applied in %v (HTTP requests %d, batch items %d); "+
+		"429s %d direct, %d batch items (%d by the budget's count, the plan's included); empty plan in %v",
+		budgetCerts, budgetUsers, applied.Round(time.Millisecond), requests, certItems, direct, items,
+		s.BudgetThrottled(), time.Since(planStarted).Round(time.Millisecond))
+}
+
+func budgetUserID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", 500+i) }
