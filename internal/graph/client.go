@@ -188,6 +188,9 @@ func newPipeline(cfg Config, pace *pacer) http.RoundTripper {
 		t.ResponseHeaderTimeout = 90 * time.Second
 		base = t
 	}
+	if pace != nil {
+		base = &gateTransport{base: base, p: pace}
+	}
 	opts := &core.GraphClientOptions{GraphServiceVersion: "beta", GraphServiceLibraryVersion: sdkVersion}
 	retry := newRetryHandler(cfg.Retry)
 	retry.pace = pace

@@ -269,3 +269,33 @@ func retryAfterDelay(v string, now time.Time, maxDelay time.Duration) (time.Dura
 	}
 	return 0, false
 }
+
+// gateTransport is the innermost transport. It holds an attempt at the gate once more just
+// before the attempt goes on the wire, and shuts the gate the moment a 429 comes off the
+// wire, before the answer has travelled up the middleware to the retry handler. Without
+// it, an attempt that passed the gate in the retry handler could reach Graph after another
+// attempt's 429 had been read, inside the Retry-After it asked for.
+type gateTransport struct {
+	base http.RoundTripper
+	p    *pacer
+}
+
+func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for {
+		d := g.p.holdLeft()
+		if d <= 0 {
+			break
+		}
+		if err := g.p.beyondDeadline(req.Context()); err != nil {
+			return nil, err
+		}
+		if !wait.For(req.Context(), d) {
+			return nil, req.Context().Err()
+		}
+	}
+	resp, err := g.base.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		g.p.throttled(resp.Header.Get("Retry-After"))
+	}
+	return resp, err
+}
