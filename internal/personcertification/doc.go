@@ -15,6 +15,7 @@
 //	certifications_value.go     its entries: the single resource's attributes, types and validators
 //	certifications_plan.go      its ModifyPlan: computed values per entry, exclusive deletions
 //	certifications_apply.go     its Create, Update, Delete, ImportState, entry by entry
+//	certifications_server.go    its calls served from the plugin protocol, past the framework's conversions
 //	data_source.go         data "graph_person_certification"
 //	data_source_list.go    data "graph_person_certifications"
 //	data_source_schema.go  the data sources' schemas, derived from the resource's
