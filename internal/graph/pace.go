@@ -35,6 +35,10 @@ type pacer struct {
 	maxDelay time.Duration // caps a Retry-After, as for the retry of one request
 	now      func() time.Time
 
+	// reading is held while a batch answer's body is read for its items' 429s
+	// (gateTransport): attempts wait for it at the wire.
+	reading sync.RWMutex
+
 	mu       sync.Mutex
 	until    time.Time       // no attempt goes out before this
 	limit    float64         // attempts allowed in flight; 0 = no limit
@@ -282,7 +286,9 @@ type gateTransport struct {
 
 func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for {
+		g.p.reading.RLock() // not while a batch answer is read for its items' 429s
 		d := g.p.holdLeft()
+		g.p.reading.RUnlock()
 		if d <= 0 {
 			break
 		}
@@ -294,8 +300,15 @@ func (g *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	resp, err := g.base.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+	switch {
+	case err != nil:
+	case resp.StatusCode == http.StatusTooManyRequests:
 		g.p.throttled(resp.Header.Get("Retry-After"))
+	case resp.StatusCode < 300 && strings.HasSuffix(req.URL.Path, "/$batch"):
+		// The items' 429s are in the body: nothing else goes on the wire until it is read.
+		g.p.reading.Lock()
+		g.p.batchItems(req, resp)
+		g.p.reading.Unlock()
 	}
 	return resp, err
 }
