@@ -202,66 +202,62 @@ func threeEntries(adminDesc string) []certEntry {
 func TestAccPersonCertifications_updateOneEntry(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	ids := map[string]string{}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{
-				Config: provider + certsConfig("", threeEntries("Administers Azure")...),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexRE)),
-					statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("entries"), knownvalue.MapExact(map[string]knownvalue.Check{
-						kArch: entryObject, kAdmin: entryObject, kFundam: entryObject,
-					})),
-					statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureEntries(s, ids),
-					holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
-				),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{
+			Config: provider + certsConfig("", threeEntries("Administers Azure")...),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexRE)),
+				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("entries"), knownvalue.MapExact(map[string]knownvalue.Check{
+					kArch: entryObject, kAdmin: entryObject, kFundam: entryObject,
+				})),
+				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 			},
-			{
-				PreConfig: s.ResetRequests,
-				Config:    provider + certsConfig("", threeEntries("Administers Azure and Entra ID")...),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					entryIDsAre(ids, kArch, kAdmin, kFundam),
-					func(*terraform.State) error {
-						if err := writesAre(s, 0, 1, 0); err != nil {
-							return err
-						}
-						p := certRequests(s, "PATCH")[0]
-						if !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
-							return fmt.Errorf("the PATCH went to %s, want certification %s of %s", p.Path, ids[kAdmin], kAdmin)
-						}
-						var body map[string]json.RawMessage
-						if err := json.Unmarshal(p.Body, &body); err != nil {
-							return fmt.Errorf("PATCH body %s: %w", p.Body, err)
-						}
-						var sent []string
-						for k := range body {
-							if !strings.HasPrefix(k, "@") {
-								sent = append(sent, k)
-							}
-						}
-						if len(sent) != 1 || sent[0] != "description" {
-							return fmt.Errorf("the PATCH sent %v, want only the changed description", sent)
-						}
-						c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin])
-						if c["description"] != "Administers Azure and Entra ID" {
-							return fmt.Errorf("server description %v", c["description"])
-						}
-						return nil
-					},
-				),
+			Check: resource.ComposeTestCheckFunc(
+				captureEntries(s, ids),
+				holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+			),
+		},
+		{
+			PreConfig: s.ResetRequests,
+			Config:    provider + certsConfig("", threeEntries("Administers Azure and Entra ID")...),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				Config: provider + certsConfig("", threeEntries("Administers Azure and Entra ID")...),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			Check: resource.ComposeTestCheckFunc(
+				entryIDsAre(ids, kArch, kAdmin, kFundam),
+				func(*terraform.State) error {
+					if err := writesAre(s, 0, 1, 0); err != nil {
+						return err
+					}
+					p := certRequests(s, "PATCH")[0]
+					if !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
+						return fmt.Errorf("the PATCH went to %s, want certification %s of %s", p.Path, ids[kAdmin], kAdmin)
+					}
+					var body map[string]json.RawMessage
+					if err := json.Unmarshal(p.Body, &body); err != nil {
+						return fmt.Errorf("PATCH body %s: %w", p.Body, err)
+					}
+					var sent []string
+					for k := range body {
+						if !strings.HasPrefix(k, "@") {
+							sent = append(sent, k)
+						}
+					}
+					if len(sent) != 1 || sent[0] != "description" {
+						return fmt.Errorf("the PATCH sent %v, want only the changed description", sent)
+					}
+					c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin])
+					if c["description"] != "Administers Azure and Entra ID" {
+						return fmt.Errorf("server description %v", c["description"])
+					}
+					return nil
 				},
+			),
+		},
+		{
+			Config: provider + certsConfig("", threeEntries("Administers Azure and Entra ID")...),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		},
 	})
@@ -272,41 +268,37 @@ func TestAccPersonCertifications_driftOfOneEntry(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	ids := map[string]string{}
 	cfg := provider + certsConfig("", threeEntries("Administers Azure")...)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureEntries(s, ids)},
-			{
-				PreConfig: func() {
-					if err := s.Mutate(mockgraph.OtherID, ids[kAdmin], map[string]any{"description": "Changed in the portal"}); err != nil {
-						t.Fatal(err)
-					}
-					s.ResetRequests()
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectNonEmptyPlan(),
-						plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate),
-					},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					entryIDsAre(ids, kArch, kAdmin, kFundam),
-					func(*terraform.State) error {
-						if err := writesAre(s, 0, 1, 0); err != nil {
-							return err
-						}
-						if p := certRequests(s, "PATCH")[0]; !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
-							return fmt.Errorf("the PATCH went to %s, want the drifted %s", p.Path, ids[kAdmin])
-						}
-						if c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin]); c["description"] != "Administers Azure" {
-							return fmt.Errorf("server description %v, want the configured one back", c["description"])
-						}
-						return nil
-					},
-				),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{Config: cfg, Check: captureEntries(s, ids)},
+		{
+			PreConfig: func() {
+				if err := s.Mutate(mockgraph.OtherID, ids[kAdmin], map[string]any{"description": "Changed in the portal"}); err != nil {
+					t.Fatal(err)
+				}
+				s.ResetRequests()
 			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectNonEmptyPlan(),
+					plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate),
+				},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				entryIDsAre(ids, kArch, kAdmin, kFundam),
+				func(*terraform.State) error {
+					if err := writesAre(s, 0, 1, 0); err != nil {
+						return err
+					}
+					if p := certRequests(s, "PATCH")[0]; !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
+						return fmt.Errorf("the PATCH went to %s, want the drifted %s", p.Path, ids[kAdmin])
+					}
+					if c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin]); c["description"] != "Administers Azure" {
+						return fmt.Errorf("server description %v, want the configured one back", c["description"])
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -316,43 +308,39 @@ func TestAccPersonCertifications_outOfBandDelete(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	ids := map[string]string{}
 	cfg := provider + certsConfig("", threeEntries("Administers Azure")...)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureEntries(s, ids)},
-			// A persisted refresh that sees every certification ends any post-create lag window.
-			{RefreshState: true},
-			{
-				PreConfig: func() {
-					if !s.Remove(mockgraph.OtherID, ids[kAdmin]) {
-						t.Fatal("the out-of-band delete found nothing to delete")
-					}
-					s.ResetRequests()
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					entryIDsAre(ids, kArch, kFundam),
-					holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
-					func(st *terraform.State) error {
-						if err := writesAre(s, 1, 0, 0); err != nil {
-							return err
-						}
-						now, err := flatEntries(st)
-						if err != nil {
-							return err
-						}
-						c, ok := s.Certification(mockgraph.OtherID, now[kAdmin])
-						if !ok || c["certificationId"] != "AZ-104" {
-							return fmt.Errorf("entries[%q].id = %s is not the re-created AZ-104 (%v)", kAdmin, now[kAdmin], c)
-						}
-						return nil
-					},
-				),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{Config: cfg, Check: captureEntries(s, ids)},
+		// A persisted refresh that sees every certification ends any post-create lag window.
+		{RefreshState: true},
+		{
+			PreConfig: func() {
+				if !s.Remove(mockgraph.OtherID, ids[kAdmin]) {
+					t.Fatal("the out-of-band delete found nothing to delete")
+				}
+				s.ResetRequests()
 			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				entryIDsAre(ids, kArch, kFundam),
+				holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+				func(st *terraform.State) error {
+					if err := writesAre(s, 1, 0, 0); err != nil {
+						return err
+					}
+					now, err := flatEntries(st)
+					if err != nil {
+						return err
+					}
+					c, ok := s.Certification(mockgraph.OtherID, now[kAdmin])
+					if !ok || c["certificationId"] != "AZ-104" {
+						return fmt.Errorf("entries[%q].id = %s is not the re-created AZ-104 (%v)", kAdmin, now[kAdmin], c)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -524,37 +512,33 @@ func TestAccPersonCertifications_userChangeMovesOneEntry(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	ids := map[string]string{}
 	arch := certEntry{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{
-				Config: provider + certsConfig("", arch, certEntry{"AZ-104", mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""}),
-				Check:  captureEntries(s, ids),
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{
+			Config: provider + certsConfig("", arch, certEntry{"AZ-104", mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""}),
+			Check:  captureEntries(s, ids),
+		},
+		{
+			PreConfig: s.ResetRequests,
+			Config:    provider + certsConfig("", arch, certEntry{"AZ-104", "me", "Azure Administrator Associate", "AZ-104", ""}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				PreConfig: s.ResetRequests,
-				Config:    provider + certsConfig("", arch, certEntry{"AZ-104", "me", "Azure Administrator Associate", "AZ-104", ""}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
+			Check: resource.ComposeTestCheckFunc(
+				entryIDsAre(ids, kArch),
+				holds(s, map[string]int{mockgraph.OtherID: 1, "me": 1}),
+				func(*terraform.State) error {
+					if err := writesAre(s, 1, 0, 1); err != nil {
+						return err
+					}
+					if d := certRequests(s, "DELETE")[0]; !strings.HasSuffix(d.Path, "/"+ids["AZ-104"]) {
+						return fmt.Errorf("the DELETE went to %s, want the moved entry's %s", d.Path, ids["AZ-104"])
+					}
+					if got := s.Certifications("me"); got[0]["certificationId"] != "AZ-104" {
+						return fmt.Errorf("the new user holds %v", got)
+					}
+					return nil
 				},
-				Check: resource.ComposeTestCheckFunc(
-					entryIDsAre(ids, kArch),
-					holds(s, map[string]int{mockgraph.OtherID: 1, "me": 1}),
-					func(*terraform.State) error {
-						if err := writesAre(s, 1, 0, 1); err != nil {
-							return err
-						}
-						if d := certRequests(s, "DELETE")[0]; !strings.HasSuffix(d.Path, "/"+ids["AZ-104"]) {
-							return fmt.Errorf("the DELETE went to %s, want the moved entry's %s", d.Path, ids["AZ-104"])
-						}
-						if got := s.Certifications("me"); got[0]["certificationId"] != "AZ-104" {
-							return fmt.Errorf("the new user holds %v", got)
-						}
-						return nil
-					},
-				),
-			},
+			),
 		},
 	})
 }
@@ -610,6 +594,20 @@ func entryUsers(t testing.TB, res *tfjson.StateResource) map[string]string {
 
 // idsOnServer checks that every entries[k].id in state is a certification of the entry's
 // user on the server, and returns the ids.
+// entriesOnServer is idsOnServer of the resource in state, which must hold want entries.
+func entriesOnServer(t *testing.T, s *mockgraph.Server, tf *tfexec.Terraform, r *tfexec.ReattachOption, want int) map[string]string {
+	t.Helper()
+	res := stateResource(t, tf, r)
+	if res == nil {
+		t.Fatalf("%s is not in state", certsAddr)
+	}
+	ids := idsOnServer(t, s, res)
+	if len(ids) != want {
+		t.Fatalf("state holds %d entries, want %d", len(ids), want)
+	}
+	return ids
+}
+
 func idsOnServer(t testing.TB, s *mockgraph.Server, res *tfjson.StateResource) map[string]string {
 	t.Helper()
 	ids, users := entryIDs(t, res), entryUsers(t, res)
@@ -805,42 +803,38 @@ func importFixture(t *testing.T, s *mockgraph.Server) (string, map[string]string
 func TestAccPersonCertifications_importByUsers(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	cfg, want := importFixture(t, s)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{
-				Config:             provider + cfg,
-				ResourceName:       certsAddr,
-				ImportState:        true,
-				ImportStateId:      mockgraph.OtherUPN + ",me",
-				ImportStatePersist: true,
-				ImportStateCheck: func(is []*terraform.InstanceState) error {
-					if len(is) != 1 {
-						return fmt.Errorf("import made %d instances, want 1", len(is))
-					}
-					got := map[string]string{}
-					for k, v := range is[0].Attributes {
-						if key, ok := strings.CutPrefix(k, "entries."); ok {
-							if key, ok := strings.CutSuffix(key, ".id"); ok {
-								got[key] = v
-							}
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
+		{
+			Config:             provider + cfg,
+			ResourceName:       certsAddr,
+			ImportState:        true,
+			ImportStateId:      mockgraph.OtherUPN + ",me",
+			ImportStatePersist: true,
+			ImportStateCheck: func(is []*terraform.InstanceState) error {
+				if len(is) != 1 {
+					return fmt.Errorf("import made %d instances, want 1", len(is))
+				}
+				got := map[string]string{}
+				for k, v := range is[0].Attributes {
+					if key, ok := strings.CutPrefix(k, "entries."); ok {
+						if key, ok := strings.CutSuffix(key, ".id"); ok {
+							got[key] = v
 						}
 					}
-					if fmt.Sprint(got) != fmt.Sprint(want) {
-						return fmt.Errorf("imported entries %v, want %v", got, want)
-					}
-					return nil
-				},
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					return fmt.Errorf("imported entries %v, want %v", got, want)
+				}
+				return nil
 			},
-			{
-				PreConfig: s.ResetRequests,
-				Config:    provider + cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(*terraform.State) error { return writesAre(s, 0, 0, 0) },
+		},
+		{
+			PreConfig: s.ResetRequests,
+			Config:    provider + cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			Check: func(*terraform.State) error { return writesAre(s, 0, 0, 0) },
 		},
 	})
 }
@@ -1019,20 +1013,16 @@ func TestAccPersonCertifications_readLagAfterCreate(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	s.InjectKind(mockgraph.KindReadLag, "create", 1)
 	cfg := provider + certsConfig("", certEntry{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(*terraform.State) error {
-					if s.FaultCounts()[mockgraph.KindReadLag] != 1 {
-						return fmt.Errorf("the lag never fired: %s", s.FaultSummary())
-					}
-					return holds(s, map[string]int{mockgraph.OtherID: 1})(nil)
-				},
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID), []resource.TestStep{
+		{Config: cfg},
+		{
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: func(*terraform.State) error {
+				if s.FaultCounts()[mockgraph.KindReadLag] != 1 {
+					return fmt.Errorf("the lag never fired: %s", s.FaultSummary())
+				}
+				return holds(s, map[string]int{mockgraph.OtherID: 1})(nil)
 			},
 		},
 	})

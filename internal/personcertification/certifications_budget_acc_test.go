@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,29 +26,14 @@ func TestAccPersonCertifications_underABudget(t *testing.T) {
 		t.Skip("takes about 2 minutes by the budget's arithmetic: runs with GRAPH_PACING_TIMING=1 (make test-pacing)")
 	}
 	s, provider := acctest.Mock(t)
-	var users []string
+	users := make([]string, 0, budgetUsers)
 	for i := range budgetUsers {
 		s.AddUser(mockgraph.User{ID: budgetUserID(i), UserPrincipalName: fmt.Sprintf("paced%03d@contoso.example", i), DisplayName: fmt.Sprintf("Paced user %d", i)})
 		users = append(users, fmt.Sprintf("%q", budgetUserID(i)))
 	}
-	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
-locals {
-  users = [%s]
-  # range() stops at 1,024 values: certification u + %d * n is the n-th of user u.
-  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
-}
-resource "graph_person_certifications" "test" {
-  certifications = {
-    for c in local.certs : "${c.user}/PB-${c.i}" => {
-      user_id           = c.user
-      display_name      = "Paced certification ${c.i}"
-      certification_id  = "PB-${c.i}"
+	cfg := provider + manyEntriesConfig(users, budgetCerts, "PB", "Paced certification", `
       issuing_authority = "Budget Academy"
-      start_date        = "2024-01-01"
-    }
-  }
-}
-`, strings.Join(users, ", "), budgetUsers, budgetUsers, budgetCerts/budgetUsers, budgetUsers)
+      start_date        = "2024-01-01"`)
 	tf, r := acctest.Workdir(t, map[string]string{"main.tf": cfg})
 	ctx := context.Background()
 
@@ -75,14 +59,7 @@ resource "graph_person_certifications" "test" {
 		t.Fatalf("the budget never throttled (%d by its own count): the test proves nothing", s.BudgetThrottled())
 	}
 
-	res := stateResource(t, tf, r)
-	if res == nil {
-		t.Fatalf("%s is not in state", certsAddr)
-	}
-	ids := idsOnServer(t, s, res)
-	if len(ids) != budgetCerts {
-		t.Fatalf("state holds %d entries, want %d", len(ids), budgetCerts)
-	}
+	entriesOnServer(t, s, tf, r, budgetCerts)
 	total, seen := 0, map[string]bool{}
 	for i := range budgetUsers {
 		for _, c := range s.Certifications(budgetUserID(i)) {

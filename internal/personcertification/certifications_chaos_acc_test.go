@@ -3,7 +3,6 @@ package personcertification_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -25,40 +24,16 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	}
 	t.Parallel()
 	s, provider := acctest.Mock(t)
-	var users []string
-	for i := range bulkChaosUsers {
-		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf("bulk%03d@contoso.example", i), DisplayName: fmt.Sprintf("Bulk user %d", i)})
-		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
-	}
-	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
-locals {
-  users = [%s]
-  # range() stops at 1,024 values: certification u + %d * n is the n-th of user u.
-  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
-}
-resource "graph_person_certifications" "test" {
-  certifications = {
-    for c in local.certs : "${c.user}/CH-${c.i}" => {
-      user_id           = c.user
-      display_name      = "Chaos certification ${c.i}"
-      certification_id  = "CH-${c.i}"
+	users := addChaosUsers(s, bulkChaosUsers, "bulk%03d@contoso.example")
+	cfg := provider + manyEntriesConfig(users, bulkChaosCerts, "CH", "Chaos certification", `
       issuing_authority = "Chaos Monkey Academy"
       start_date        = "2024-01-01"
       web_url           = "https://example.com/cert/${c.i}"
-      allowed_audiences = c.i %% 3 == 0 ? ["organization", "everyone"] : ["organization"]
-    }
-  }
-}
-`, strings.Join(users, ", "), bulkChaosUsers, bulkChaosUsers, bulkChaosCerts/bulkChaosUsers, bulkChaosUsers)
+      allowed_audiences = c.i % 3 == 0 ? ["organization", "everyone"] : ["organization"]`)
 	tf, r := acctest.Workdir(t, map[string]string{"main.tf": cfg})
 	ctx := context.Background()
 
-	chaosSeed := uint64(20261214)
-	if v := os.Getenv("CHAOS_SEED"); v != "" {
-		if _, err := fmt.Sscan(v, &chaosSeed); err != nil {
-			t.Fatalf("CHAOS_SEED: %v", err)
-		}
-	}
+	chaosSeed := acctest.ChaosSeed(t, 20261214)
 	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: chaosSeed, SlowDelay: 300 * time.Millisecond})
 	started := time.Now()
 
@@ -86,14 +61,7 @@ resource "graph_person_certifications" "test" {
 		t.Fatalf("no answer was lost after Graph committed: the chaos did not test that (%s)", s.FaultSummary())
 	}
 
-	res := stateResource(t, tf, r)
-	if res == nil {
-		t.Fatalf("%s is not in state", certsAddr)
-	}
-	ids := idsOnServer(t, s, res)
-	if len(ids) != bulkChaosCerts {
-		t.Fatalf("state holds %d entries, want %d", len(ids), bulkChaosCerts)
-	}
+	ids := entriesOnServer(t, s, tf, r, bulkChaosCerts)
 	named := map[string]bool{}
 	for _, id := range ids {
 		named[strings.ToLower(id)] = true
@@ -133,4 +101,26 @@ func firstLines(s string, n int) string {
 		lines = append(lines[:n], "...")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// manyEntriesConfig is one graph_person_certifications of n entries spread round-robin
+// over users (ids quoted for HCL), keyed "<user>/<prefix>-<i>", each with a display_name
+// and certification_id of its own and the attributes in more (HCL, c.i the index).
+func manyEntriesConfig(users []string, n int, prefix, name, more string) string {
+	return acctest.RequiredProviders + fmt.Sprintf(`
+locals {
+  users = [%s]
+  # range() stops at 1,024 values: certification u + %d * k is the k-th of user u.
+  certs = [for p in setproduct(range(%d), range(%d)) : { i = p[0] + %d * p[1], user = local.users[p[0]] }]
+}
+resource "graph_person_certifications" "test" {
+  certifications = {
+    for c in local.certs : "${c.user}/%s-${c.i}" => {
+      user_id          = c.user
+      display_name     = "%s ${c.i}"
+      certification_id = "%s-${c.i}"%s
+    }
+  }
+}
+`, strings.Join(users, ", "), len(users), len(users), n/len(users), len(users), prefix, name, prefix, more)
 }

@@ -96,10 +96,8 @@ func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
-	proposed, ok1 := unmarshal(ctx, req.ProposedNewState, &diags)
-	prior, ok2 := unmarshal(ctx, req.PriorState, &diags)
-	config, ok3 := unmarshal(ctx, req.Config, &diags)
-	if ok1 && ok2 && ok3 && !proposed.IsNull() {
+	if v, ok := unmarshalAll(ctx, &diags, req.ProposedNewState, req.PriorState, req.Config); ok && !v[0].IsNull() {
+		proposed, prior, config := v[0], v[1], v[2]
 		planned := withDefaults(proposed, config)
 		if out, ok := s.resource().plan(ctx, planned, prior, &diags); ok {
 			resp.PlannedState = marshal(ctx, out, &diags)
@@ -117,10 +115,8 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
-	prior, ok1 := unmarshal(ctx, req.PriorState, &diags)
-	planned, ok2 := unmarshal(ctx, req.PlannedState, &diags)
-	if ok1 && ok2 {
-		r := s.resource()
+	if v, ok := unmarshalAll(ctx, &diags, req.PriorState, req.PlannedState); ok {
+		prior, planned, r := v[0], v[1], s.resource()
 		var out tftypes.Value
 		switch {
 		case planned.IsNull():
@@ -207,6 +203,18 @@ func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diag
 		return tftypes.Value{}, false
 	}
 	return v, true
+}
+
+// unmarshalAll reads several values of one call; ok when every one could be read.
+func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tftypes.Value, bool) {
+	out := make([]tftypes.Value, len(dvs))
+	ok := true
+	for i, dv := range dvs {
+		var good bool
+		out[i], good = unmarshal(ctx, dv, diags)
+		ok = ok && good
+	}
+	return out, ok
 }
 
 func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfprotov6.DynamicValue {

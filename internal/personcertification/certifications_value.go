@@ -374,49 +374,37 @@ func runValidators(ctx context.Context, a schema.Attribute, p path.Path, v attr.
 	}
 	switch sa := a.(type) {
 	case schema.StringAttribute:
-		cv, ok := v.(types.String)
-		if !ok {
-			return
-		}
+		cv, _ := v.(types.String)
 		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
-		for _, x := range sa.Validators {
-			var resp validator.StringResponse
-			x.ValidateString(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(sa.Validators, diags, func(x validator.String) diag.Diagnostics {
+			var r validator.StringResponse
+			x.ValidateString(ctx, req, &r)
+			return r.Diagnostics
+		})
 	case schema.SetAttribute:
-		cv, ok := v.(types.Set)
-		if !ok {
-			return
-		}
+		cv, _ := v.(types.Set)
 		req := validator.SetRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
-		for _, x := range sa.Validators {
-			var resp validator.SetResponse
-			x.ValidateSet(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(sa.Validators, diags, func(x validator.Set) diag.Diagnostics {
+			var r validator.SetResponse
+			x.ValidateSet(ctx, req, &r)
+			return r.Diagnostics
+		})
 	case schema.ListAttribute:
-		cv, ok := v.(types.List)
-		if !ok {
-			return
-		}
+		cv, _ := v.(types.List)
 		req := validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
-		for _, x := range sa.Validators {
-			var resp validator.ListResponse
-			x.ValidateList(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(sa.Validators, diags, func(x validator.List) diag.Diagnostics {
+			var r validator.ListResponse
+			x.ValidateList(ctx, req, &r)
+			return r.Diagnostics
+		})
 	case schema.NumberAttribute:
-		cv, ok := v.(types.Number)
-		if !ok {
-			return
-		}
+		cv, _ := v.(types.Number)
 		req := validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: cv}
-		for _, x := range sa.Validators {
-			var resp validator.NumberResponse
-			x.ValidateNumber(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(sa.Validators, diags, func(x validator.Number) diag.Diagnostics {
+			var r validator.NumberResponse
+			x.ValidateNumber(ctx, req, &r)
+			return r.Diagnostics
+		})
 	case schema.BoolAttribute:
 		// No validators beyond the type.
 	case schema.SingleNestedAttribute:
@@ -430,6 +418,13 @@ func runValidators(ctx context.Context, a schema.Attribute, p path.Path, v attr.
 				runValidators(ctx, inner, p.AtName(name), mv, diags)
 			}
 		}
+	}
+}
+
+// runEach runs every validator of an attribute, collecting what each says.
+func runEach[V any](vs []V, diags *diag.Diagnostics, run func(V) diag.Diagnostics) {
+	for _, x := range vs {
+		diags.Append(run(x)...)
 	}
 }
 
