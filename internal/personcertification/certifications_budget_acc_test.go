@@ -60,20 +60,7 @@ func TestAccPersonCertifications_underABudget(t *testing.T) {
 	}
 
 	entriesOnServer(t, s, tf, r, budgetCerts)
-	total, seen := 0, map[string]bool{}
-	for i := range budgetUsers {
-		for _, c := range s.Certifications(budgetUserID(i)) {
-			total++
-			k := budgetUserID(i) + "/" + fmt.Sprint(c["certificationId"])
-			if seen[k] {
-				t.Fatalf("duplicate on the server: %s twice", k)
-			}
-			seen[k] = true
-		}
-	}
-	if total != budgetCerts {
-		t.Fatalf("the server holds %d certifications, want exactly %d", total, budgetCerts)
-	}
+	exactlyOnce(t, s, budgetUsers, budgetUserID, budgetCerts, nil)
 	requests, certItems := len(s.Requests()), len(allRequests(s))-len(s.Requests())
 
 	// The plan's refresh runs under the same budget, still spent by the apply.

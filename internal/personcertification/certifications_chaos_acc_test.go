@@ -66,23 +66,11 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	for _, id := range ids {
 		named[strings.ToLower(id)] = true
 	}
-	total, seen := 0, map[string]bool{}
-	for i := range bulkChaosUsers {
-		for _, c := range s.Certifications(chaosUserID(i)) {
-			total++
-			k := chaosUserID(i) + "/" + fmt.Sprint(c["certificationId"])
-			if seen[k] {
-				t.Fatalf("duplicate on the server: %s twice", k)
-			}
-			seen[k] = true
-			if !named[strings.ToLower(acctest.As[string](t, c["id"]))] {
-				t.Fatalf("orphan on the server: %s (%v) is named by no state entry", k, c["id"])
-			}
+	exactlyOnce(t, s, bulkChaosUsers, chaosUserID, bulkChaosCerts, func(k string, c map[string]any) {
+		if !named[strings.ToLower(acctest.As[string](t, c["id"]))] {
+			t.Fatalf("orphan on the server: %s (%v) is named by no state entry", k, c["id"])
 		}
-	}
-	if total != bulkChaosCerts {
-		t.Fatalf("the server holds %d certifications, want exactly %d", total, bulkChaosCerts)
-	}
+	})
 
 	// Nothing is left to do.
 	s.SetChaos(mockgraph.Chaos{})
@@ -123,4 +111,27 @@ resource "graph_person_certifications" "test" {
   }
 }
 `, strings.Join(users, ", "), len(users), len(users), n/len(users), len(users), prefix, name, prefix, more)
+}
+
+// exactlyOnce checks that the server holds want certifications over users 0 to n-1
+// (userID names them), no user and certification_id twice; each is handed to also.
+func exactlyOnce(t *testing.T, s *mockgraph.Server, n int, userID func(int) string, want int, also func(key string, c map[string]any)) {
+	t.Helper()
+	total, seen := 0, map[string]bool{}
+	for i := range n {
+		for _, c := range s.Certifications(userID(i)) {
+			total++
+			k := userID(i) + "/" + fmt.Sprint(c["certificationId"])
+			if seen[k] {
+				t.Fatalf("duplicate on the server: %s twice", k)
+			}
+			seen[k] = true
+			if also != nil {
+				also(k, c)
+			}
+		}
+	}
+	if total != want {
+		t.Fatalf("the server holds %d certifications, want exactly %d", total, want)
+	}
 }

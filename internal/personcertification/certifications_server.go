@@ -51,6 +51,28 @@ func (s *bulkServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.
 	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toProto(diags)}, nil
 }
 
+// validateBulkConfig is ValidateConfig's work on a raw configuration.
+func validateBulkConfig(ctx context.Context, cfg tftypes.Value, diags *diag.Diagnostics) {
+	var vals map[string]tftypes.Value
+	if cfg.IsNull() || !cfg.IsKnown() || cfg.As(&vals) != nil {
+		return
+	}
+	decodeEntries(ctx, vals["certifications"], diags)
+	// The framework checks the timeouts block's durations for its own resources.
+	var to map[string]tftypes.Value
+	if t := vals["timeouts"]; t.IsKnown() && !t.IsNull() && t.As(&to) == nil {
+		for _, name := range sortedKeys(to) {
+			var s string
+			if v := to[name]; v.IsKnown() && !v.IsNull() && v.As(&s) == nil {
+				if _, err := time.ParseDuration(s); err != nil {
+					diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+						fmt.Sprintf("timeouts.%s = %q is not a duration; write it as \"30m\", \"1h\" or \"90s\".", name, s))
+				}
+			}
+		}
+	}
+}
+
 func (s *bulkServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req.TypeName != BulkTypeName || req.RawState == nil || req.Version != 0 {
 		return s.ProviderServer.UpgradeResourceState(ctx, req)
@@ -109,6 +131,21 @@ func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	return resp, nil
 }
 
+// withDefaults gives optional attributes the configuration leaves out their defaults,
+// as the schema's Default does on the framework's path.
+func withDefaults(proposed, config tftypes.Value) tftypes.Value {
+	var vals, cfg map[string]tftypes.Value
+	if proposed.As(&vals) != nil || config.As(&cfg) != nil {
+		return proposed
+	}
+	for name, def := range map[string]bool{"adopt_existing": true, "exclusive": false} {
+		if c := cfg[name]; c.IsNull() {
+			vals[name] = tftypes.NewValue(tftypes.Bool, def)
+		}
+	}
+	return tftypes.NewValue(proposed.Type(), vals)
+}
+
 func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	if req.TypeName != BulkTypeName {
 		return s.ProviderServer.ApplyResourceChange(ctx, req)
@@ -137,6 +174,23 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	return resp, nil
 }
 
+// The private state holds when the last apply wrote, in the framework's format (a JSON
+// object of base64 values), so either path reads what the other wrote.
+func createdStamp() []byte {
+	stamp, _ := json.Marshal(time.Now().UTC())
+	b, _ := json.Marshal(map[string][]byte{privateCreatedKey: stamp})
+	return b
+}
+
+func createdAgo(private []byte) (time.Duration, bool) {
+	var keys map[string][]byte
+	var t time.Time
+	if len(private) == 0 || json.Unmarshal(private, &keys) != nil || json.Unmarshal(keys[privateCreatedKey], &t) != nil {
+		return 0, false
+	}
+	return time.Since(t), true
+}
+
 func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	if req.TypeName != BulkTypeName {
 		return s.ProviderServer.ImportResourceState(ctx, req)
@@ -153,43 +207,6 @@ func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.Imp
 	}
 	resp.Diagnostics = toProto(diags)
 	return resp, nil
-}
-
-// validateBulkConfig is ValidateConfig's work on a raw configuration.
-func validateBulkConfig(ctx context.Context, cfg tftypes.Value, diags *diag.Diagnostics) {
-	var vals map[string]tftypes.Value
-	if cfg.IsNull() || !cfg.IsKnown() || cfg.As(&vals) != nil {
-		return
-	}
-	decodeEntries(ctx, vals["certifications"], diags)
-	// The framework checks the timeouts block's durations for its own resources.
-	var to map[string]tftypes.Value
-	if t := vals["timeouts"]; t.IsKnown() && !t.IsNull() && t.As(&to) == nil {
-		for _, name := range sortedKeys(to) {
-			var s string
-			if v := to[name]; v.IsKnown() && !v.IsNull() && v.As(&s) == nil {
-				if _, err := time.ParseDuration(s); err != nil {
-					diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
-						fmt.Sprintf("timeouts.%s = %q is not a duration; write it as \"30m\", \"1h\" or \"90s\".", name, s))
-				}
-			}
-		}
-	}
-}
-
-// withDefaults gives optional attributes the configuration leaves out their defaults,
-// as the schema's Default does on the framework's path.
-func withDefaults(proposed, config tftypes.Value) tftypes.Value {
-	var vals, cfg map[string]tftypes.Value
-	if proposed.As(&vals) != nil || config.As(&cfg) != nil {
-		return proposed
-	}
-	for name, def := range map[string]bool{"adopt_existing": true, "exclusive": false} {
-		if c := cfg[name]; c.IsNull() {
-			vals[name] = tftypes.NewValue(tftypes.Bool, def)
-		}
-	}
-	return tftypes.NewValue(proposed.Type(), vals)
 }
 
 func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tftypes.Value, bool) {
@@ -224,23 +241,6 @@ func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfp
 		return nil
 	}
 	return &dv
-}
-
-// The private state holds when the last apply wrote, in the framework's format (a JSON
-// object of base64 values), so either path reads what the other wrote.
-func createdStamp() []byte {
-	stamp, _ := json.Marshal(time.Now().UTC())
-	b, _ := json.Marshal(map[string][]byte{privateCreatedKey: stamp})
-	return b
-}
-
-func createdAgo(private []byte) (time.Duration, bool) {
-	var keys map[string][]byte
-	var t time.Time
-	if len(private) == 0 || json.Unmarshal(private, &keys) != nil || json.Unmarshal(keys[privateCreatedKey], &t) != nil {
-		return 0, false
-	}
-	return time.Since(t), true
 }
 
 // toProto turns the framework's diagnostics into the protocol's.

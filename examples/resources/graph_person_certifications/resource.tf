@@ -20,13 +20,13 @@ resource "graph_person_certifications" "hr" {
       end_date          = "2026-03-14"
       web_url           = "https://learn.microsoft.com/credentials/certifications/azure-solutions-architect/"
     }
-    "adele.vance@contoso.com/KB-1235466333663322" = {
-      user_id           = "adele.vance@contoso.com"
-      display_name      = "Marketing Blackbelt - Brand Management"
-      certification_id  = "KB-1235466333663322"
-      issuing_authority = "International Academy of Marketing Excellence"
-      issued_date       = "2024-01-10"
+    # The signed-in user's own, visible beyond the organization, entered by the user.
+    "me/PRINCE2" = {
+      user_id           = "me"
+      display_name      = "PRINCE2 Practitioner"
+      certification_id  = "PRINCE2-GR656102345"
       allowed_audiences = ["organization", "federatedOrganizations"]
+      source            = { type = ["User"] }
     }
   }
 

@@ -18,17 +18,7 @@ func TestStatsCountsRequests(t *testing.T) {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), m, "/beta/me/profile/certifications", nil))
 	}
 	read := func() (int, map[string]int) {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequestWithContext(t.Context(), "GET", statsPath, nil)
-		req.RemoteAddr = "127.0.0.1:5000"
-		h.ServeHTTP(rec, req)
-		var got struct {
-			Requests int            `json:"requests"`
-			ByMethod map[string]int `json:"byMethod"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-			t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
-		}
+		got := readStats(t, h)
 		return got.Requests, got.ByMethod
 	}
 	n, by := read()
@@ -71,19 +61,7 @@ func TestStatsCountsBatchItemsOneByOne(t *testing.T) {
 		t.Fatalf("the handler read %q, want the batch unchanged", seen[0])
 	}
 
-	rec := httptest.NewRecorder()
-	sreq := httptest.NewRequestWithContext(t.Context(), "GET", statsPath, nil)
-	sreq.RemoteAddr = "127.0.0.1:5000"
-	h.ServeHTTP(rec, sreq)
-	var got struct {
-		Requests      int            `json:"requests"`
-		ByMethod      map[string]int `json:"byMethod"`
-		Items         int            `json:"items"`
-		ItemsByMethod map[string]int `json:"itemsByMethod"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
-	}
+	got := readStats(t, h)
 	if got.Requests != 4 || got.ByMethod["POST"] != 3 || got.ByMethod["PATCH"] != 1 {
 		t.Fatalf("requests %d %v, want 4 (3 POST, 1 PATCH)", got.Requests, got.ByMethod)
 	}
@@ -97,4 +75,26 @@ func TestStatsCountsBatchItemsOneByOne(t *testing.T) {
 			t.Fatalf("items %v, want %v", got.ItemsByMethod, want)
 		}
 	}
+}
+
+// statsAnswer is what GET /stats answers.
+type statsAnswer struct {
+	Requests      int            `json:"requests"`
+	ByMethod      map[string]int `json:"byMethod"`
+	Items         int            `json:"items"`
+	ItemsByMethod map[string]int `json:"itemsByMethod"`
+}
+
+// readStats asks h for its counts, from loopback.
+func readStats(t *testing.T, h http.Handler) statsAnswer {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequestWithContext(t.Context(), "GET", statsPath, nil)
+	req.RemoteAddr = "127.0.0.1:5000"
+	h.ServeHTTP(rec, req)
+	var got statsAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
+	}
+	return got
 }
