@@ -238,7 +238,7 @@ func TestIntercept_batchItemShutsTheGateBeforeTheSlotIsFreed(t *testing.T) {
 // A batch answer whose body fails to read hands the same error on to its caller.
 func TestPacerBatchItemsKeepsAReadError(t *testing.T) {
 	p := newPacer(time.Minute)
-	req, err := http.NewRequest(http.MethodPost, "https://graph.example/beta/$batch", nil)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "https://graph.example/beta/$batch", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
