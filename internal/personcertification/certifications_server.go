@@ -22,8 +22,8 @@ const BulkTypeName = "graph_person_certifications"
 //
 // Why: for every call the framework converts the whole configuration, plan and state
 // into its own values, walks them for plan modifiers, defaults, semantic equality and
-// unknowns, and back again. For one value of 10,000 entries that is most of the
-// provider's time, twice what Terraform itself needs (DECISIONS.md). Here each call
+// unknowns, and back again. For a map of thousands of entries that is most of the
+// provider's time, more than Terraform itself needs (measured in DECISIONS.md). Here each call
 // decodes each value once (tftypes) and runs the same code the framework's methods run
 // (certifications_*.go), so the two paths never differ in what they do, only in cost.
 // The schema, the documentation and provider configuration stay the framework's.
