@@ -28,11 +28,24 @@ const BulkTypeName = "graph_person_certifications"
 // (certifications_*.go), so the two paths never differ in what they do, only in cost.
 // The schema, the documentation and provider configuration stay the framework's.
 func ServeBulk(fw tfprotov6.ProviderServer, client func() *graph.Client) tfprotov6.ProviderServer {
-	return &bulkServer{ProviderServer: fw, client: client}
+	full, ok := fw.(frameworkServer)
+	if !ok {
+		return fw // not the framework's server: its own methods serve the resource
+	}
+	return &bulkServer{frameworkServer: full, client: client}
+}
+
+// frameworkServer is all the framework's server serves: the provider, and the optional
+// parts (list resources, actions, state stores) that the plugin server finds by type
+// assertion. The wrapper passes all of them on, or terraform query would find none.
+type frameworkServer interface {
+	tfprotov6.ProviderServerWithListResource
+	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServerWithStateStores
 }
 
 type bulkServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	client func() *graph.Client
 }
 
@@ -42,7 +55,7 @@ func (s *bulkServer) resource() *CertificationsResource {
 
 func (s *bulkServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	if req.TypeName != BulkTypeName {
-		return s.ProviderServer.ValidateResourceConfig(ctx, req)
+		return s.frameworkServer.ValidateResourceConfig(ctx, req)
 	}
 	var diags diag.Diagnostics
 	if cfg, ok := unmarshal(ctx, req.Config, &diags); ok {
@@ -75,14 +88,14 @@ func validateBulkConfig(ctx context.Context, cfg tftypes.Value, diags *diag.Diag
 
 func (s *bulkServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if req.TypeName != BulkTypeName || req.RawState == nil || req.Version != 0 {
-		return s.ProviderServer.UpgradeResourceState(ctx, req)
+		return s.frameworkServer.UpgradeResourceState(ctx, req)
 	}
 	objType := bulkObjectType(ctx)
 	v, err := req.RawState.UnmarshalWithOpts(objType, tfprotov6.UnmarshalOpts{
 		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
 	})
 	if err != nil {
-		return s.ProviderServer.UpgradeResourceState(ctx, req)
+		return s.frameworkServer.UpgradeResourceState(ctx, req)
 	}
 	dv, err := tfprotov6.NewDynamicValue(objType, v)
 	if err != nil {
@@ -93,7 +106,7 @@ func (s *bulkServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.Up
 
 func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	if req.TypeName != BulkTypeName {
-		return s.ProviderServer.ReadResource(ctx, req)
+		return s.frameworkServer.ReadResource(ctx, req)
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}
@@ -114,7 +127,7 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 
 func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if req.TypeName != BulkTypeName {
-		return s.ProviderServer.PlanResourceChange(ctx, req)
+		return s.frameworkServer.PlanResourceChange(ctx, req)
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
@@ -148,7 +161,7 @@ func withDefaults(proposed, config tftypes.Value) tftypes.Value {
 
 func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	if req.TypeName != BulkTypeName {
-		return s.ProviderServer.ApplyResourceChange(ctx, req)
+		return s.frameworkServer.ApplyResourceChange(ctx, req)
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
@@ -193,7 +206,7 @@ func createdAgo(private []byte) (time.Duration, bool) {
 
 func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	if req.TypeName != BulkTypeName {
-		return s.ProviderServer.ImportResourceState(ctx, req)
+		return s.frameworkServer.ImportResourceState(ctx, req)
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.ImportResourceStateResponse{}
