@@ -39,9 +39,10 @@ func ServeBulk(fw tfprotov6.ProviderServer, client func() *graph.Client) tfproto
 // parts (list resources, actions, state stores) that the plugin server finds by type
 // assertion. The wrapper passes all of them on, or terraform query would find none.
 type frameworkServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 type bulkServer struct {

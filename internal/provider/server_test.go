@@ -17,13 +17,13 @@ func TestServerKeepsTheFrameworksOptionalParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
 		t.Error("the server serves no list resources")
 	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithActions); !ok {
+	if _, ok := srv.(tfprotov6.ActionServer); !ok {
 		t.Error("the server serves no actions")
 	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithStateStores); !ok {
+	if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
 		t.Error("the server serves no state stores")
 	}
 	sch, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
