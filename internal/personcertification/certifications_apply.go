@@ -221,6 +221,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		creates = remaining
 		var others []string
 		adopted, others = adoptions(creates, lists, held)
+		for _, c := range adopted {
+			held[deref(c.GetId())] = true // adopted: kept, as ModifyPlan counted it
+		}
 		if len(others) > 0 {
 			diags.AddWarning("Several certifications matched an entry",
 				"Graph holds more than one certification that an entry could adopt. The oldest was adopted; these were left "+
@@ -231,7 +234,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 	// 2. Deletes. An exclusive deletion never takes what an entry adopts or keeps.
 	for k := range plan.deletions {
 		user, id, _ := strings.Cut(k, "/")
-		if held[id] || adoptedID(adopted, id) {
+		if held[id] {
 			continue
 		}
 		deletes = append(deletes, deleteJob{key: k, user: user, id: id, exclusive: true})
@@ -344,15 +347,6 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 type deleteJob struct {
 	key, user, id     string
 	moving, exclusive bool
-}
-
-func adoptedID(adopted map[string]*graph.Certification, id string) bool {
-	for _, c := range adopted {
-		if deref(c.GetId()) == id {
-			return true
-		}
-	}
-	return false
 }
 
 // recoverLost finds a certification whose create answer was lost, or creates it anew

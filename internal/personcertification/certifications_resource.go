@@ -202,11 +202,8 @@ func stringValue(s *string) tftypes.Value {
 }
 
 func computedFrom(c *graph.Certification) computedEntry {
-	var v Values
-	v.CreatedDateTime = timeValue(c.GetCreatedDateTime())
-	v.LastModifiedDateTime = timeValue(c.GetLastModifiedDateTime())
-	return computedEntry{id: stringValue(c.GetId()), created: stringValue(v.CreatedDateTime.ValueStringPointer()),
-		modified: stringValue(v.LastModifiedDateTime.ValueStringPointer())}
+	return computedEntry{id: stringValue(c.GetId()), created: stringValue(timeValue(c.GetCreatedDateTime()).ValueStringPointer()),
+		modified: stringValue(timeValue(c.GetLastModifiedDateTime()).ValueStringPointer())}
 }
 
 // decodeBulk reads a plan or state. With diags nil, entries are not validated.
