@@ -368,3 +368,24 @@ func (c *Client) Claim(id string) bool {
 	c.claims[id] = true
 	return true
 }
+
+// Hold records that the resource instance owner holds the certification id in this
+// process; HeldByOther reports whether another instance does. So the destroy of a
+// replaced graph_person_certifications (create_before_destroy) never deletes what its
+// successor adopted moments before in the same apply.
+func (c *Client) Hold(owner, id string) {
+	c.claimsMu.Lock()
+	defer c.claimsMu.Unlock()
+	if c.holders == nil {
+		c.holders = map[string]string{}
+	}
+	c.holders[id] = owner
+}
+
+// HeldByOther: see Hold.
+func (c *Client) HeldByOther(owner, id string) bool {
+	c.claimsMu.Lock()
+	defer c.claimsMu.Unlock()
+	h, ok := c.holders[id]
+	return ok && h != owner
+}

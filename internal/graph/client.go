@@ -62,9 +62,11 @@ type Client struct {
 
 	claimsMu sync.Mutex
 	claims   map[string]bool // certification ids owned by a resource of this process
+	holders  map[string]string // certification id -> the graph_person_certifications instance that holds it (Hold)
 
 	usersMu sync.Mutex
 	userIDs map[string]string // lower-cased user_id -> object id (users.go)
+	upns    map[string]string // lower-cased user_id -> userPrincipalName, lower case (users.go)
 
 	reads readCache   // coalesced reads (coalesce.go)
 	pace  *pacer      // holds every request while Graph throttles this client (pace.go)

@@ -73,3 +73,49 @@ func (c *Client) fetchUserID(ctx context.Context, userID string) (string, error)
 	}
 	return strings.ToLower(body.ID), nil
 }
+
+// UserPrincipalName returns the userPrincipalName (lower case) of the user that userID
+// names: "me" or an object id, asked of Graph (GET /users/{x}?$select=userPrincipalName,
+// or /me); a userPrincipalName is its own answer. Answers are kept for the client's life.
+func (c *Client) UserPrincipalName(ctx context.Context, userID string) (string, error) {
+	if userID != Me && !objectIDShape.MatchString(userID) {
+		return strings.ToLower(userID), nil
+	}
+	key := strings.ToLower(userID)
+	c.usersMu.Lock()
+	upn, ok := c.upns[key]
+	c.usersMu.Unlock()
+	if ok {
+		return upn, nil
+	}
+	ref := userID
+	if ref == Me {
+		ref = meToken
+	}
+	ctx, ex := withExchange(ctx)
+	builder := users.NewUserItemRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": ref}, c.adapter)
+	info, err := builder.ToGetRequestInformation(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "userPrincipalName"}},
+	})
+	if err != nil {
+		return "", &Error{Op: "read user", Err: err}
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return "", newError("read user", ex, err)
+	}
+	var body struct {
+		UPN string `json:"userPrincipalName"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil || body.UPN == "" {
+		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without a userPrincipalName", userID)}
+	}
+	upn = strings.ToLower(body.UPN)
+	c.usersMu.Lock()
+	if c.upns == nil {
+		c.upns = map[string]string{}
+	}
+	c.upns[key] = upn
+	c.usersMu.Unlock()
+	return upn, nil
+}

@@ -642,9 +642,9 @@ func addGhost(s *mockgraph.Server) {
 	s.AddUser(mockgraph.User{ID: "0fb4c1e3-7a2d-4c55-9d1e-6b7f8a9c0d1e", UserPrincipalName: ghostUPN, DisplayName: "Ghost"})
 }
 
-// 7. A failed entry in an update apply (its user does not exist yet): the error names its
+// 7. A failed entry in an update apply (Graph refuses its create): the error names its
 // key, the resource is not tainted, the state holds the entries that succeeded with ids
-// on the server, and once the user exists the next apply converges with no twin.
+// on the server, and once Graph accepts it the next apply converges with no twin.
 func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	base := []certEntry{
@@ -662,16 +662,16 @@ func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 	more := []certEntry{
 		base[0],
 		{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", `description = "v2"`},
-		{"megan/AZ-900", mockgraph.OtherUPN, "Azure Fundamentals", "AZ-900", ""},
-		{"ghost/AZ-900", ghostUPN, "Azure Fundamentals", "AZ-900", ""},
+		{"me/AZ-900", "me", "Azure Fundamentals", "AZ-900", ""},
 	}
 	writeMain(t, tf, provider+acctest.RequiredProviders+certsConfig("", more...))
+	s.Inject(mockgraph.Fault{Op: "create", Status: 403, Times: 1})
 	err := tf.Apply(ctx, r)
 	if err == nil {
-		t.Fatal("the apply with an entry for a missing user succeeded")
+		t.Fatal("the apply whose create Graph refused succeeded")
 	}
-	if !strings.Contains(err.Error(), "ghost/AZ-900") {
-		t.Fatalf("the error does not name the failed key ghost/AZ-900: %v", err)
+	if !strings.Contains(err.Error(), "me/AZ-900") {
+		t.Fatalf("the error does not name the failed key me/AZ-900: %v", err)
 	}
 	if strings.Contains(err.Error(), "untaint") {
 		t.Fatalf("a failed update is not tainted, yet the error says to untaint: %v", err)
@@ -684,7 +684,7 @@ func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 		t.Fatal("a failed update tainted the resource")
 	}
 	ids := idsOnServer(t, s, res)
-	if got := strings.Join(sortedEntryKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305 megan/AZ-900" {
+	if got := strings.Join(sortedEntryKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305" {
 		t.Fatalf("state entries after the partial failure: %s", got)
 	}
 	if ids[kArch] != before[kArch] || ids[kAdmin] != before[kAdmin] {
@@ -693,94 +693,82 @@ func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 	if c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin]); c["description"] != "v2" {
 		t.Fatalf("the update of %s did not reach the server: %v", kAdmin, c["description"])
 	}
-	if n := len(s.Certifications(mockgraph.OtherID)); n != 3 {
-		t.Fatalf("%s holds %d certifications, want 3", mockgraph.OtherID, n)
-	}
 
-	addGhost(s)
 	s.ResetRequests()
 	if err := tf.Apply(ctx, r); err != nil {
-		t.Fatalf("the apply after the fault was removed failed: %v", err)
+		t.Fatalf("the apply after the fault was gone failed: %v", err)
 	}
-	res = stateResource(t, tf, r)
-	after := idsOnServer(t, s, res)
-	if len(after) != 4 {
-		t.Fatalf("state holds %d entries, want 4: %v", len(after), after)
+	after := idsOnServer(t, s, stateResource(t, tf, r))
+	if len(after) != 3 {
+		t.Fatalf("state holds %d entries, want 3: %v", len(after), after)
 	}
 	for k, id := range ids {
 		if after[k] != id {
 			t.Fatalf("the converging apply replaced %s (%s -> %s)", k, id, after[k])
 		}
 	}
-	if n := len(certRequests(s, "POST")); n != 1 {
-		t.Fatalf("the converging apply sent %d POSTs, want 1 (the ghost's entry)", n)
+	if err := writesAre(s, 1, 0, 0); err != nil {
+		t.Fatalf("the converging apply: %v", err)
 	}
-	if n, g := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications(ghostUPN)); n != 3 || g != 1 {
-		t.Fatalf("server holds %d + %d certifications, want 3 + 1 (no twin)", n, g)
+	if n, m := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications("me")); n != 2 || m != 1 {
+		t.Fatalf("server holds %d + %d certifications, want 2 + 1 (no twin)", n, m)
 	}
 	if changes, err := tf.Plan(ctx, r); err != nil || changes {
 		t.Fatalf("the plan after convergence is not empty (changes %v, err %v)", changes, err)
 	}
 }
 
-// 7. A failed entry in the first apply (a create): Terraform taints the resource, so the
-// error names the key and says to run terraform untaint; after that the next apply
-// finishes the job without re-creating anything.
+// 7. A failed entry in the first apply (a create Graph refuses): Terraform would taint the
+// object and the next apply would replace it, deleting every certification and posting
+// them again. So the failed first apply keeps nothing in state; the next plain apply
+// adopts what it created and posts only what is missing: no DELETE, no twin, same ids.
 func TestAccPersonCertifications_partialFailureOnCreate(t *testing.T) {
 	s, provider := acctest.Mock(t)
+	hand := seedOne(t, s, mockgraph.OtherID, map[string]any{"displayName": "Azure Administrator Associate", "certificationId": "AZ-104"})
 	entries := []certEntry{
 		{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""},
 		{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""},
-		{"ghost/AZ-900", ghostUPN, "Azure Fundamentals", "AZ-900", ""},
+		{kFundam, "me", "Microsoft 365 Fundamentals", "MS-900", ""},
+		{"me/AZ-900", "me", "Azure Fundamentals", "AZ-900", ""},
 	}
 	tf, r := acctest.Workdir(t, map[string]string{"main.tf": provider + acctest.RequiredProviders + certsConfig("", entries...)})
 	ctx := context.Background()
 	t.Cleanup(func() { _ = tf.Destroy(ctx, r) })
+	s.Inject(mockgraph.Fault{Op: "create", Status: 403, Times: 1})
 	err := tf.Apply(ctx, r)
 	if err == nil {
-		t.Fatal("the create with an entry for a missing user succeeded")
+		t.Fatal("the create whose POST Graph refused succeeded")
 	}
-	if !strings.Contains(err.Error(), "ghost/AZ-900") {
-		t.Fatalf("the error does not name the failed key ghost/AZ-900: %v", err)
+	if !wrapped(`1 certification failed`).MatchString(err.Error()) || !wrapped(`the next apply adopts them`).MatchString(err.Error()) {
+		t.Fatalf("the error does not name the failure and the next step: %v", err)
 	}
-	// The provider is not told the resource's address, so the advice names the command, not the address.
-	if !wrapped(`terraform untaint`).MatchString(err.Error()) {
-		t.Fatalf("the error does not say to run terraform untaint: %v", err)
+	if res := stateResource(t, tf, r); res != nil {
+		t.Fatalf("the failed create left an object in state (tainted %v): the next apply would replace it", res.Tainted)
 	}
-	res := stateResource(t, tf, r)
-	if res == nil {
-		t.Fatal("the failed create left nothing in state: the created certifications are orphans")
-	}
-	if !res.Tainted {
-		t.Fatal("the resource is not tainted after a failed create (Terraform taints it; the error's advice would be wrong)")
-	}
-	ids := idsOnServer(t, s, res)
-	if got := strings.Join(sortedEntryKeys(ids), " "); got != "megan/AZ-104 megan/AZ-305" {
-		t.Fatalf("state entries after the failed create: %s", got)
+	created := len(s.Certifications(mockgraph.OtherID)) + len(s.Certifications("me"))
+	if created != 3 { // the hand-entered one (adopted), and 2 of the 3 posted
+		t.Fatalf("server holds %d certifications after the failed create, want 3", created)
 	}
 
-	addGhost(s)
-	if err := tf.Untaint(ctx, certsAddr); err != nil {
-		t.Fatal(err)
-	}
 	s.ResetRequests()
 	if err := tf.Apply(ctx, r); err != nil {
-		t.Fatalf("the apply after untaint failed: %v", err)
+		t.Fatalf("the next plain apply failed: %v", err)
 	}
 	after := idsOnServer(t, s, stateResource(t, tf, r))
-	for k, id := range ids {
-		if after[k] != id {
-			t.Fatalf("the apply after untaint replaced %s (%s -> %s)", k, id, after[k])
-		}
+	if len(after) != 4 {
+		t.Fatalf("state holds %v, want 4 entries", after)
 	}
-	if len(after) != 3 {
-		t.Fatalf("state holds %v, want 3 entries", after)
+	if after[kAdmin] != hand {
+		t.Fatalf("the hand-entered certification lost its id: %s holds %s, want %s", kAdmin, after[kAdmin], hand)
 	}
 	if err := writesAre(s, 1, 0, 0); err != nil {
 		t.Fatal(err)
 	}
-	if n, g := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications(ghostUPN)); n != 2 || g != 1 {
-		t.Fatalf("server holds %d + %d certifications, want 2 + 1 (no twin)", n, g)
+	if n, m := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications("me")); n != 2 || m != 2 {
+		t.Fatalf("server holds %d + %d certifications, want 2 + 2 (no twin)", n, m)
+	}
+	if changes, err := tf.Plan(ctx, r); err != nil || changes {
+		t.Fatalf("the plan after convergence is not empty (changes %v, err %v)", changes, err)
 	}
 }
 
@@ -991,10 +979,11 @@ resource "graph_person_certifications" "test" {
 // 7. An error names the first 20 failed keys, then a count of the rest.
 func TestAccPersonCertifications_errorNamesTwentyKeys(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	entries := []certEntry{{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""}}
+	var entries []certEntry
 	for i := range 23 {
-		entries = append(entries, certEntry{fmt.Sprintf("ghost/C-%02d", i), ghostUPN, fmt.Sprintf("Certification %d", i), fmt.Sprintf("C-%02d", i), ""})
+		entries = append(entries, certEntry{fmt.Sprintf("ghost/C-%02d", i), mockgraph.OtherUPN, fmt.Sprintf("Certification %d", i), fmt.Sprintf("C-%02d", i), ""})
 	}
+	s.Inject(mockgraph.Fault{Op: "create", Status: 403, Times: 23})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID),

@@ -17,13 +17,18 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-// How an apply of graph_person_certifications goes, entry by entry:
+// How an apply of graph_person_certifications goes, entry by entry. It follows the plan
+// (certifications_plan.go): an entry whose planned id is known keeps, or takes over by a
+// move, exactly that certification; one whose id is unknown is created or adopts; a
+// pending one (id null) waits for its user.
 //
 //  1. Users with entries to create are listed (batched), to adopt what Graph holds.
-//  2. Deletes: removed entries, the old side of an entry moved to another user, and with
-//     exclusive the certifications the plan listed (batched).
-//  3. PATCHes: changed entries (only what changed) and adopted certifications (only what
-//     differs from the configuration).
+//  2. Deletes: certifications no entry holds any longer (removed entries, the old side of
+//     an entry moved to another user) unless retain_removed, and with exclusive the
+//     certifications the plan listed (batched). A certification an entry holds, adopts,
+//     or another graph_person_certifications of this run holds, is never deleted.
+//  3. PATCHes: changed entries and moves (only what changed) and adopted certifications
+//     (only what differs from the configuration).
 //  4. Creates, 20 to a $batch; a create whose answer was lost is searched for and adopted
 //     before it is ever posted again (resource_reconcile.go), so no twin is left.
 //
@@ -68,6 +73,18 @@ func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Val
 	defer cancel()
 	prior := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}}
 	state, more := r.apply(ctx, prior, plan)
+	if more.HasError() && plan.adopt {
+		// Terraform taints an object whose create returned an error, and the next apply
+		// would replace it: delete every certification and post them again. So nothing is
+		// kept: what this apply created stays in Graph, and the next apply adopts it.
+		more.AddError("The first apply of this resource did not finish",
+			"Nothing of this resource is kept in the state, so that Terraform does not taint it (a tainted object is replaced: "+
+				"every certification would be deleted and posted again). The certifications created so far stay in Graph, and the "+
+				"next apply adopts them (adopt_existing) and creates only what is missing: correct what the errors above name, or "+
+				"simply apply again.")
+		diags.Append(more...)
+		return tftypes.NewValue(bulkObjectType(ctx), nil)
+	}
 	if more.HasError() {
 		more.AddError("The first apply of this resource did not finish",
 			"Terraform marks a resource whose creation returned an error as tainted, and would replace it: delete every "+
@@ -108,10 +125,18 @@ func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.V
 	defer cancel()
 	failed := map[string]error{}
 	var mu sync.Mutex
+	owner := ownerOf(prior)
+	var spared []string
 	forEach(len(prior.entries), func(i int) {
 		e := prior.entries[i]
 		id := prior.computed[e.key].ID()
 		if id == "" {
+			return
+		}
+		if r.one.client.HeldByOther(owner, id) {
+			mu.Lock()
+			spared = append(spared, e.key)
+			mu.Unlock()
 			return
 		}
 		if err := r.one.client.DeleteCertification(ctx, e.user.ValueString(), id); err != nil && !graph.IsNotFound(err) {
@@ -120,6 +145,11 @@ func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.V
 			mu.Unlock()
 		}
 	})
+	if len(spared) > 0 {
+		diags.AddWarning("Certifications left to their new holder",
+			fmt.Sprintf("%s were not deleted: another graph_person_certifications of this apply holds them now (a replacement "+
+				"with create_before_destroy adopted them).", keyList(spared)))
+	}
 	if len(failed) == 0 {
 		return tftypes.NewValue(bulkObjectType(ctx), nil)
 	}
@@ -162,48 +192,67 @@ type outcome struct {
 	err  error
 	// unchanged: nothing was sent, Graph holds the entry as its computed values say.
 	unchanged bool
+	// gone: Graph answered 404 for the certification the entry held; it is not in state.
+	gone bool
+}
+
+// ownerOf is the resource instance's id, which holds its certifications in this process.
+func ownerOf(m *bulkModel) string {
+	var s string
+	if v := m.attrs["id"]; v.Type() != nil && v.IsKnown() && !v.IsNull() {
+		_ = v.As(&s)
+	}
+	return s
 }
 
 func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	start := time.Now()
-	var creates, updates []*entry
-	var deletes []deleteJob
-	for _, e := range plan.entries {
-		p, pc := prior.byKey[e.key], prior.computed[e.key]
-		switch {
-		case p == nil || pc.ID() == "":
-			creates = append(creates, e)
-		case !strings.EqualFold(p.user.ValueString(), e.user.ValueString()):
-			deletes = append(deletes, deleteJob{key: e.key, user: p.user.ValueString(), id: pc.ID(), moving: true})
-			creates = append(creates, e)
-		case !entryShapeOf(ctx).sameWritable(&p.vals, &e.vals):
-			updates = append(updates, e)
-		}
+	if ownerOf(plan) == "" {
+		plan.attrs = copyAttrs(plan.attrs)
+		plan.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
 	}
+	owner := ownerOf(plan)
+	client := r.one.client
+	priorByID := map[string]*entry{}
 	for _, p := range prior.entries {
-		if plan.byKey[p.key] == nil {
-			if id := prior.computed[p.key].ID(); id != "" {
-				deletes = append(deletes, deleteJob{key: p.key, user: p.user.ValueString(), id: id})
-			}
+		if id := prior.computed[p.key].ID(); id != "" {
+			priorByID[id] = p
 		}
 	}
-	held := map[string]bool{} // ids that entries keep
-	for _, e := range plan.entries {
-		if p := prior.byKey[e.key]; p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {
-			if id := prior.computed[e.key].ID(); id != "" {
-				held[id] = true
-				r.one.client.Claim(id)
-			}
-		}
+	held := map[string]bool{} // ids that entries keep, take over or adopt
+	var creates []*entry
+	type patchJob struct {
+		e    *entry
+		id   string
+		from *entry // the entry as Graph holds it
 	}
-
+	var patches []patchJob
 	out := map[string]outcome{}
 	var mu sync.Mutex
 	record := func(key string, o outcome) {
 		mu.Lock()
 		out[key] = o
 		mu.Unlock()
+	}
+	sh := entryShapeOf(ctx)
+	for _, e := range plan.entries {
+		pc := plan.computed[e.key]
+		id := pc.ID()
+		from := priorByID[id]
+		switch {
+		case pc.pending():
+		case id == "" || from == nil:
+			creates = append(creates, e)
+		default:
+			held[id] = true
+			client.Hold(owner, id)
+			if sh.sameWritable(&from.vals, &e.vals) {
+				record(e.key, outcome{unchanged: true})
+			} else {
+				patches = append(patches, patchJob{e: e, id: id, from: from})
+			}
+		}
 	}
 
 	// 1. Adoption: what Graph holds for the users with entries to create.
@@ -222,7 +271,8 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		var others []string
 		adopted, others = adoptions(creates, lists, held)
 		for _, c := range adopted {
-			held[deref(c.GetId())] = true // adopted: kept, as ModifyPlan counted it
+			held[deref(c.GetId())] = true // adopted: kept, as the plan counted it
+			client.Hold(owner, deref(c.GetId()))
 		}
 		if len(others) > 0 {
 			diags.AddWarning("Several certifications matched an entry",
@@ -231,7 +281,15 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 	}
 
-	// 2. Deletes. An exclusive deletion never takes what an entry adopts or keeps.
+	// 2. Deletes. Nothing an entry holds or adopts, or another resource of this run holds, is deleted.
+	var deletes []deleteJob
+	for _, p := range prior.entries {
+		id := prior.computed[p.key].ID()
+		if id == "" || held[id] || plan.retain {
+			continue
+		}
+		deletes = append(deletes, deleteJob{key: p.key, user: p.user.ValueString(), id: id, moving: plan.byKey[p.key] != nil})
+	}
 	for k := range plan.deletions {
 		user, id, _ := strings.Cut(k, "/")
 		if held[id] {
@@ -240,14 +298,25 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		deletes = append(deletes, deleteJob{key: k, user: user, id: id, exclusive: true})
 	}
 	delErr := map[string]error{}
+	var spared []string
 	forEach(len(deletes), func(i int) {
 		j := deletes[i]
-		if err := r.one.client.DeleteCertification(ctx, j.user, j.id); err != nil && !graph.IsNotFound(err) {
+		if client.HeldByOther(owner, j.id) {
+			mu.Lock()
+			spared = append(spared, j.key)
+			mu.Unlock()
+			return
+		}
+		if err := client.DeleteCertification(ctx, j.user, j.id); err != nil && !graph.IsNotFound(err) {
 			mu.Lock()
 			delErr[j.key] = err
 			mu.Unlock()
 		}
 	})
+	if len(spared) > 0 {
+		diags.AddWarning("Certifications left to their new holder",
+			fmt.Sprintf("%s were not deleted: another graph_person_certifications of this apply holds them now.", keyList(spared)))
+	}
 	movingFailed := map[string]bool{}
 	for _, j := range deletes {
 		if _, f := delErr[j.key]; f && j.moving {
@@ -255,74 +324,58 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 	}
 
-	// 3. PATCHes of changed entries and of adopted certifications.
-	type patchJob struct {
-		e    *entry
-		id   string
-		from *Values
-	}
-	var patches []patchJob
-	for _, e := range updates {
-		patches = append(patches, patchJob{e: e, id: prior.computed[e.key].ID(), from: &prior.byKey[e.key].vals})
-	}
+	// 3. PATCHes of changed entries, moves and adopted certifications.
 	var posts []*entry
 	for _, e := range creates {
 		if movingFailed[e.key] {
 			continue // the old certification is still there; nothing more this time
 		}
 		if c := adopted[e.key]; c != nil {
-			var have Values
-			_ = flatten(ctx, c, &have)
-			patches = append(patches, patchJob{e: e, id: deref(c.GetId()), from: &have})
+			have := &entry{key: e.key, user: e.user}
+			_ = flatten(ctx, c, &have.vals)
+			patches = append(patches, patchJob{e: e, id: deref(c.GetId()), from: have})
 			continue
 		}
 		posts = append(posts, e)
 	}
 	forEach(len(patches), func(i int) {
 		j := patches[i]
-		body, d := expandChanges(ctx, &j.e.vals, j.from)
+		body, d := expandChanges(ctx, &j.e.vals, &j.from.vals)
 		if d.HasError() {
 			record(j.e.key, outcome{err: errors.New(diagText(d))})
 			return
 		}
 		user := j.e.user.ValueString()
 		if !hasChanges(body) {
-			// Nothing for Graph (an adopted certification as configured, or only the letter
-			// case of user_id changed): no request.
+			// Nothing for Graph (an adopted certification as configured, or only the form
+			// of user_id changed): no request.
 			record(j.e.key, outcome{cert: adopted[j.e.key], unchanged: adopted[j.e.key] == nil})
 			return
 		}
-		got, err := r.one.client.UpdateCertification(ctx, user, j.id, body)
+		got, err := client.UpdateCertification(ctx, user, j.id, body)
 		if err == nil {
 			got = r.one.awaitUpdated(ctx, user, j.id, &j.e.vals, got)
 		}
-		record(j.e.key, outcome{cert: got, err: err})
+		record(j.e.key, outcome{cert: got, err: err, gone: graph.IsNotFound(err)})
 	})
 
 	// 4. Creates.
 	reqs := make([]graph.CreateRequest, 0, len(posts))
-	var bodies []sdkCertification
+	var sent []*entry
 	for _, e := range posts {
 		body, d := expand(ctx, &e.vals)
 		if d.HasError() {
 			record(e.key, outcome{err: errors.New(diagText(d))})
-			body = nil
+			continue
 		}
-		bodies = append(bodies, body)
-		if body != nil {
-			reqs = append(reqs, graph.CreateRequest{UserID: e.user.ValueString(), Body: body})
-		}
+		sent = append(sent, e)
+		reqs = append(reqs, graph.CreateRequest{UserID: e.user.ValueString(), Body: body})
 	}
-	var sent []*entry
-	for i, e := range posts {
-		if bodies[i] != nil {
-			sent = append(sent, e)
-		}
-	}
-	results := r.one.client.CreateCertifications(ctx, reqs)
+	results := client.CreateCertifications(ctx, reqs)
 	for _, res := range results {
 		if res.Cert != nil && res.Cert.GetId() != nil {
-			r.one.client.Claim(*res.Cert.GetId())
+			client.Claim(*res.Cert.GetId())
+			client.Hold(owner, *res.Cert.GetId())
 		}
 	}
 	forEach(len(sent), func(i int) {
@@ -334,6 +387,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 			record(e.key, outcome{err: res.Err})
 		default:
 			c, d, err := r.recoverLost(ctx, e, reqs[i].Body, res.Err, start)
+			if c != nil && c.GetId() != nil {
+				client.Hold(owner, *c.GetId())
+			}
 			mu.Lock()
 			diags.Append(d...)
 			mu.Unlock()
@@ -341,7 +397,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 	})
 
-	return r.result(ctx, prior, plan, out, delErr, movingFailed, diags)
+	return r.result(ctx, prior, plan, priorByID, out, delErr, movingFailed, diags)
 }
 
 type deleteJob struct {
@@ -417,34 +473,40 @@ func adoptions(creates []*entry, lists map[string][]*graph.Certification, held m
 
 // result writes the state after an apply: on success exactly the plan with its
 // computed values filled in; after a failure, what Graph holds for every entry.
-func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkModel, out map[string]outcome,
-	delErr map[string]error, movingFailed map[string]bool, diags diag.Diagnostics,
+func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkModel, priorByID map[string]*entry,
+	out map[string]outcome, delErr map[string]error, movingFailed map[string]bool, diags diag.Diagnostics,
 ) (tftypes.Value, diag.Diagnostics) {
 	failed := map[string]error{}
 	for k, err := range delErr {
 		failed[k] = err
 	}
 	st := &bulkModel{attrs: plan.attrs, wasMap: plan.wasMap, computed: map[string]computedEntry{}, deletions: map[string]string{},
-		adopt: plan.adopt, exclusive: plan.exclusive, byKey: plan.byKey}
-	if id := st.attrs["id"]; !id.IsKnown() || id.IsNull() {
-		st.attrs = copyAttrs(plan.attrs)
-		st.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
-	}
+		adoptions: plan.adoptions, adopt: plan.adopt, exclusive: plan.exclusive, retain: plan.retain,
+		failMissing: plan.failMissing, maxDeletions: plan.maxDeletions, byKey: plan.byKey}
 	raws := map[string]tftypes.Value{}
-	var differ []string
+	var differ, gone []string
 	var flat diag.Diagnostics
 	for _, e := range plan.entries {
 		p := prior.byKey[e.key]
+		pc := plan.computed[e.key]
 		o, touched := out[e.key]
 		switch {
+		case pc.pending():
+			raws[e.key], st.computed[e.key] = e.raw, pendingEntry
 		case movingFailed[e.key]:
 			raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
 		case !touched, o.unchanged:
-			raws[e.key], st.computed[e.key] = e.raw, prior.computed[e.key]
+			raws[e.key], st.computed[e.key] = e.raw, pc
+			if from := priorByID[pc.ID()]; from != nil && !pc.modified.IsKnown() {
+				st.computed[e.key] = prior.computed[from.key]
+			}
 		case o.err != nil:
 			failed[e.key] = o.err
-			if p != nil && strings.EqualFold(p.user.ValueString(), e.user.ValueString()) {
-				raws[e.key], st.computed[e.key] = p.raw, prior.computed[e.key]
+			if o.gone {
+				gone = append(gone, e.key)
+			} else if from := priorByID[pc.ID()]; from != nil && pc.ID() != "" {
+				// Held as Graph still holds it, under the key that holds it now.
+				raws[e.key], st.computed[e.key] = from.raw, prior.computed[from.key]
 			}
 		default:
 			raws[e.key] = e.raw
@@ -475,6 +537,11 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 	if len(differ) > 0 {
 		diags.AddWarning("Graph answered with other values than were sent",
 			fmt.Sprintf("After the write Graph still returned different values for %s. The configured values are kept in state; the next plan reads Graph again and shows any real difference.", keyList(differ)))
+	}
+	if len(gone) > 0 {
+		diags.AddWarning("Certifications deleted in Graph during the apply",
+			fmt.Sprintf("Graph answered 404 Not Found for the certifications of %s: someone deleted them after the plan. They "+
+				"are not in the state, and the next apply creates them again.", keyList(gone)))
 	}
 	certs := plan.attrs["certifications"]
 	if len(failed) > 0 {
@@ -517,8 +584,13 @@ func (r *CertificationsResource) ImportState(ctx context.Context, req resource.I
 
 func (r *CertificationsResource) importUsers(ctx context.Context, id string, diags *diag.Diagnostics) (tftypes.Value, bool) {
 	var users []string
+	seenUser := map[string]bool{}
 	for _, u := range strings.Split(id, ",") {
 		u = strings.TrimSpace(u)
+		if seenUser[strings.ToLower(u)] {
+			continue // one user written twice: listed once
+		}
+		seenUser[strings.ToLower(u)] = true
 		if err := CheckUserID(u); err != nil {
 			diags.AddError("Invalid import id",
 				fmt.Sprintf("Expected a comma-separated list of users (object ids, userPrincipalNames or \"me\"), for example "+
@@ -536,8 +608,13 @@ func (r *CertificationsResource) importUsers(ctx context.Context, id string, dia
 	m.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
 	raws := map[string]tftypes.Value{}
 	var flat diag.Diagnostics
+	seen := map[string]bool{} // one user named in two forms lists each certification twice: it is imported once
 	for _, u := range users {
 		for _, c := range lists[strings.ToLower(u)] {
+			if seen[deref(c.GetId())] {
+				continue
+			}
+			seen[deref(c.GetId())] = true
 			var v Values
 			flat.Append(flatten(ctx, c, &v)...)
 			key := u + "/" + deref(c.GetId())

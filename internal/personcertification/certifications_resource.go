@@ -2,6 +2,8 @@ package personcertification
 
 import (
 	"context"
+	"encoding/json"
+	"math/big"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -11,13 +13,17 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -100,6 +106,36 @@ func CertificationsSchema(ctx context.Context) schema.Schema {
 				ElementType:         types.ObjectType{AttrTypes: entryComputedAttrTypes},
 				MarkdownDescription: "What Graph set for each entry, keyed like `certifications`: `id` (the certification's id), `created_date_time` and `last_modified_date_time` (RFC 3339).",
 			},
+			"max_deletions": schema.Int64Attribute{
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: "The most certifications one plan may delete: removed entries, entries moved to another user and " +
+					"`exclusive` deletions together. A plan that would delete more fails, saying how many and how to allow it, so that " +
+					"an empty or null export, a wrong filter or a renamed column cannot wipe Graph unattended. Unset, the limit is " +
+					"10% of the certifications this resource holds or will hold (the larger), and at least 1. `terraform destroy` " +
+					"is not limited: it is explicit.",
+			},
+			"missing_users": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(missingUsersWait),
+				Validators: []validator.String{stringvalidator.OneOf(missingUsersWait, missingUsersFail)},
+				MarkdownDescription: "What the plan does with entries whose user does not exist (yet) in Entra ID, found when it lists " +
+					"that user's certifications: `\"wait\"` (the default) plans them as pending, with a warning naming their keys, so that " +
+					"everyone else's certifications go through and the pending ones are tried again on every run until the user " +
+					"exists (HR exports list new hires before their accounts exist); `\"fail\"` fails the plan, naming the keys.",
+			},
+			"retain_removed": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "When `true`, a certification that this resource stops holding (its entry removed, or moved to " +
+					"another user) is forgotten, not deleted: it stays in Graph for another resource to adopt. The way to move users " +
+					"between workspaces or resources without deleting anything. Default `false`.",
+			},
+			"adoptions": schema.MapAttribute{
+				Computed:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "What the plan adopts: for each entry that takes over a certification already in Graph, its id and " +
+					"every field the adoption changes or clears, so that nothing is overwritten unseen. Empty when nothing is adopted; " +
+					"after the apply it names what was adopted until the next refresh empties it.",
+			},
 			"exclusive_deletions": schema.MapAttribute{
 				Computed:    true,
 				ElementType: types.StringType,
@@ -149,11 +185,7 @@ func (r *CertificationsResource) Schema(ctx context.Context, _ resource.SchemaRe
 }
 
 func (r *CertificationsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var vals map[string]tftypes.Value
-	if err := req.Config.Raw.As(&vals); err != nil {
-		return
-	}
-	decodeEntries(ctx, vals["certifications"], &resp.Diagnostics)
+	validateBulkConfig(ctx, req.Config.Raw, &resp.Diagnostics)
 }
 
 // bulkModel is the resource's Terraform value, read straight from tftypes: the
@@ -165,10 +197,21 @@ type bulkModel struct {
 	wasMap    bool
 	computed  map[string]computedEntry
 	deletions map[string]string
+	adoptions map[string]string
 	adopt     bool
 	exclusive bool
-	timeouts  timeouts.Value
+	retain    bool
+	// failMissing: missing_users = "fail".
+	failMissing bool
+	// maxDeletions is max_deletions; nil when unset.
+	maxDeletions *int64
+	timeouts     timeouts.Value
 }
+
+const (
+	missingUsersWait = "wait"
+	missingUsersFail = "fail"
+)
 
 // computedEntry is one element of entries.
 type computedEntry struct {
@@ -183,6 +226,12 @@ func (c computedEntry) ID() string {
 	return s
 }
 
+// pending: the entry waits for its user (its id is known to be null).
+func (c computedEntry) pending() bool { return c.id.Type() != nil && c.id.IsKnown() && c.id.IsNull() }
+
+// planned: the entry's id is not known until apply (a create or an adoption).
+func (c computedEntry) planned() bool { return c.id.Type() != nil && !c.id.IsKnown() }
+
 func (c computedEntry) value() tftypes.Value {
 	return tftypes.NewValue(entryComputedType, map[string]tftypes.Value{
 		"id": c.id, "created_date_time": c.created, "last_modified_date_time": c.modified,
@@ -192,6 +241,8 @@ func (c computedEntry) value() tftypes.Value {
 var (
 	unknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	nullString    = tftypes.NewValue(tftypes.String, nil)
+	unknownEntry  = computedEntry{id: unknownString, created: unknownString, modified: unknownString}
+	pendingEntry  = computedEntry{id: nullString, created: nullString, modified: nullString}
 )
 
 func stringValue(s *string) tftypes.Value {
@@ -208,7 +259,7 @@ func computedFrom(c *graph.Certification) computedEntry {
 
 // decodeBulk reads a plan or state. With diags nil, entries are not validated.
 func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics) (*bulkModel, bool) {
-	m := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}, deletions: map[string]string{}}
+	m := &bulkModel{byKey: map[string]*entry{}, computed: map[string]computedEntry{}, deletions: map[string]string{}, adoptions: map[string]string{}}
 	if raw.IsNull() || !raw.IsKnown() {
 		return m, false
 	}
@@ -217,6 +268,26 @@ func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics)
 	}
 	certs := m.attrs["certifications"]
 	m.wasMap = certs.IsKnown() && !certs.IsNull() && certs.Type().Is(tftypes.Map{})
+	m.adopt = boolOf(m.attrs["adopt_existing"], true)
+	m.exclusive = boolOf(m.attrs["exclusive"], false)
+	m.retain = boolOf(m.attrs["retain_removed"], false)
+	var missing string
+	if v := m.attrs["missing_users"]; v.IsKnown() && !v.IsNull() {
+		_ = v.As(&missing)
+	}
+	m.failMissing = missing == missingUsersFail
+	if v := m.attrs["max_deletions"]; v.IsKnown() && !v.IsNull() {
+		var f big.Float
+		if v.As(&f) == nil {
+			n, _ := f.Int64()
+			m.maxDeletions = &n
+		}
+	}
+	if t, ok := m.attrs["timeouts"]; ok {
+		if v, err := (timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes(ctx)}}).ValueFromTerraform(ctx, t); err == nil {
+			m.timeouts, _ = v.(timeouts.Value)
+		}
+	}
 	entries, ok := decodeEntries(ctx, certs, diags)
 	if !ok {
 		return m, false
@@ -235,28 +306,38 @@ func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics)
 			}
 		}
 	}
-	if v := m.attrs["exclusive_deletions"]; v.IsKnown() && !v.IsNull() {
-		var elems map[string]tftypes.Value
-		_ = v.As(&elems)
-		for k, el := range elems {
-			var s string
-			_ = el.As(&s)
-			m.deletions[k] = s
-		}
-	}
-	m.adopt = boolOf(m.attrs["adopt_existing"], true)
-	m.exclusive = boolOf(m.attrs["exclusive"], false)
-	if t, ok := m.attrs["timeouts"]; ok {
-		if v, err := (timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes(ctx)}}).ValueFromTerraform(ctx, t); err == nil {
-			m.timeouts, _ = v.(timeouts.Value)
-		}
-	}
+	m.deletions = stringMap(m.attrs["exclusive_deletions"])
+	m.adoptions = stringMap(m.attrs["adoptions"])
 	return m, true
+}
+
+// stringMap reads a known map of strings; empty otherwise.
+func stringMap(v tftypes.Value) map[string]string {
+	out := map[string]string{}
+	if v.Type() == nil || !v.IsKnown() || v.IsNull() {
+		return out
+	}
+	var elems map[string]tftypes.Value
+	_ = v.As(&elems)
+	for k, el := range elems {
+		var s string
+		_ = el.As(&s)
+		out[k] = s
+	}
+	return out
+}
+
+func stringMapValue(m map[string]string) tftypes.Value {
+	vals := make(map[string]tftypes.Value, len(m))
+	for k, s := range m {
+		vals[k] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, vals)
 }
 
 func boolOf(v tftypes.Value, def bool) bool {
 	var b bool
-	if v.IsKnown() && !v.IsNull() && v.As(&b) == nil {
+	if v.Type() != nil && v.IsKnown() && !v.IsNull() && v.As(&b) == nil {
 		return b
 	}
 	return def
@@ -279,13 +360,16 @@ func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Va
 		computed[k] = c.value()
 	}
 	vals["entries"] = tftypes.NewValue(tftypes.Map{ElementType: entryComputedType}, computed)
-	dels := make(map[string]tftypes.Value, len(m.deletions))
-	for k, s := range m.deletions {
-		dels[k] = tftypes.NewValue(tftypes.String, s)
-	}
-	vals["exclusive_deletions"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, dels)
+	vals["exclusive_deletions"] = stringMapValue(m.deletions)
+	vals["adoptions"] = stringMapValue(m.adoptions)
 	vals["adopt_existing"] = tftypes.NewValue(tftypes.Bool, m.adopt)
 	vals["exclusive"] = tftypes.NewValue(tftypes.Bool, m.exclusive)
+	vals["retain_removed"] = tftypes.NewValue(tftypes.Bool, m.retain)
+	missing := missingUsersWait
+	if m.failMissing {
+		missing = missingUsersFail
+	}
+	vals["missing_users"] = tftypes.NewValue(tftypes.String, missing)
 	if err := tftypes.ValidateValue(objType, vals); err != nil {
 		return tftypes.Value{}, err
 	}
@@ -361,31 +445,56 @@ func forEach(n int, fn func(i int)) {
 
 func (r *CertificationsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	since, recent := r.one.createdAgo(ctx, req)
-	out, changed, allSeen := r.read(ctx, req.State.Raw, since, recent, &resp.Diagnostics)
+	out, changed, allSeen, unlisted := r.read(ctx, req.State.Raw, since, recent, &resp.Diagnostics)
 	if changed && !resp.Diagnostics.HasError() {
 		resp.State.Raw = out
 	}
 	if allSeen {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...) // all seen once
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateUnlistedKey, unlisted)...)
+}
+
+// privateUnlistedKey holds, in private state, what a refresh under exclusive found that no
+// entry holds: the plan deletes it (less what entries take over), so the plan that the
+// apply makes again from the same prior state is the same plan, whatever Graph does in
+// between.
+const privateUnlistedKey = "unlisted"
+
+func unlistedJSON(m map[string]string) []byte {
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m)
+	return b
 }
 
 // read refreshes a state: changed is false when Graph holds what it says, allSeen when no
 // entry was missing from the lists. since and recent tell when the last apply wrote.
-func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, since time.Duration, recent bool, diags *diag.Diagnostics) (_ tftypes.Value, changed, allSeen bool) {
+//
+// unlisted is, under exclusive, what the lists hold that no entry does (for private
+// state, as JSON); nil otherwise.
+func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, since time.Duration, recent bool, diags *diag.Diagnostics) (_ tftypes.Value, changed, allSeen bool, unlisted []byte) {
 	m, ok := decodeBulk(ctx, raw, nil)
 	if !ok {
-		return raw, false, false
+		return raw, false, false, nil
 	}
 	d, dd := m.timeouts.Read(ctx, defaultBulkReadTimeout)
 	diags.Append(dd...)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 
-	lists, failed := r.listUsers(ctx, usersOf(m.entries))
+	// Pending entries (their user did not exist at the last plan) hold nothing to read.
+	var holding []*entry
+	for _, e := range m.entries {
+		if !m.computed[e.key].pending() {
+			holding = append(holding, e)
+		}
+	}
+	lists, failed := r.listUsers(ctx, usersOf(holding))
 	if len(failed) > 0 {
 		diags.Append(bulkError("reading", "users", failed, func(k string) string { return k }))
-		return
+		return raw, false, false, nil
 	}
 	byID := map[string]*graph.Certification{}
 	for _, l := range lists {
@@ -428,10 +537,14 @@ func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, si
 	})
 	if readErr != nil {
 		diags.Append(errorDiag("reading", "", readErr))
-		return
+		return raw, false, false, nil
 	}
 	allSeen = len(missing) == 0
 	for _, e := range m.entries {
+		if m.computed[e.key].pending() {
+			raws[e.key] = e.raw
+			continue
+		}
 		id := m.computed[e.key].ID()
 		c := byID[id]
 		if c == nil {
@@ -451,7 +564,7 @@ func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, si
 			v, err := sh.rewriteEntry(ctx, e, &got)
 			if err != nil {
 				diags.AddError("Cannot record a certification's drift", err.Error())
-				return
+				return raw, false, false, nil
 			}
 			raw, changed = v, true
 		}
@@ -467,32 +580,39 @@ func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, si
 			fmt.Sprintf("%s no longer exist in Graph; they were removed from the state and the plan creates them again.", keyList(gone)))
 	}
 	if m.exclusive {
-		dels := unlisted(m, lists, claimed)
-		if !sameStrings(dels, m.deletions) {
-			m.deletions, changed = dels, true
-		}
+		unlisted = unlistedJSON(unlistedOf(m.entries, lists, claimed))
+	}
+	if len(m.deletions) > 0 {
+		m.deletions, changed = map[string]string{}, true // what the last apply deleted, shown once
+	}
+	if len(m.adoptions) > 0 {
+		m.adoptions, changed = map[string]string{}, true // what the last apply adopted, shown once
 	}
 	if !changed {
-		return raw, false, allSeen
+		return raw, false, allSeen, unlisted
 	}
 	v, err := m.encode(ctx, encodeEntries(raws, m.wasMap))
 	if err != nil {
 		diags.AddError("Cannot write the refreshed state", err.Error())
-		return raw, false, allSeen
+		return raw, false, allSeen, unlisted
 	}
-	return v, true, allSeen
+	return v, true, allSeen, unlisted
 }
 
-// unlisted is what exclusive deletes: every listed certification that no entry holds.
-func unlisted(m *bulkModel, lists map[string][]*graph.Certification, held map[string]bool) map[string]string {
+// unlistedOf is what exclusive deletes: every listed certification that no entry holds,
+// each once (a user written in two forms is listed twice), keyed "<user_id>/<id>" with
+// the user as the entries write it.
+func unlistedOf(entries []*entry, lists map[string][]*graph.Certification, held map[string]bool) map[string]string {
 	out := map[string]string{}
 	users := map[string]string{}
-	for _, e := range m.entries {
+	for _, e := range entries {
 		users[strings.ToLower(e.user.ValueString())] = e.user.ValueString()
 	}
-	for lu, l := range lists {
-		for _, c := range l {
-			if id := deref(c.GetId()); id != "" && !held[id] {
+	seen := map[string]bool{}
+	for _, lu := range sortedKeys(lists) {
+		for _, c := range lists[lu] {
+			if id := deref(c.GetId()); id != "" && !held[id] && !seen[id] {
+				seen[id] = true
 				out[users[lu]+"/"+id] = deref(c.GetDisplayName())
 			}
 		}

@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -71,6 +75,12 @@ func validateBulkConfig(ctx context.Context, cfg tftypes.Value, diags *diag.Diag
 	if cfg.IsNull() || !cfg.IsKnown() || cfg.As(&vals) != nil {
 		return
 	}
+	if c := vals["certifications"]; c.IsKnown() && c.IsNull() {
+		diags.AddAttributeError(path.Root("certifications"), "certifications is null",
+			"certifications must be a map of certifications; it is null here (a variable or an expression without a value?). "+
+				"A null map would delete every certification this resource holds, so it is refused.")
+		return
+	}
 	decodeEntries(ctx, vals["certifications"], diags)
 	// The framework checks the timeouts block's durations for its own resources.
 	var to map[string]tftypes.Value
@@ -114,13 +124,14 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 	state, ok := unmarshal(ctx, req.CurrentState, &diags)
 	if ok {
 		since, recent := createdAgo(req.Private)
-		out, changed, allSeen := s.resource().read(ctx, state, since, recent, &diags)
+		out, changed, allSeen, unlisted := s.resource().read(ctx, state, since, recent, &diags)
 		if changed && !diags.HasError() {
 			resp.NewState = marshal(ctx, out, &diags)
 		}
 		if allSeen {
-			resp.Private = nil
+			resp.Private = withPrivate(resp.Private, privateCreatedKey, nil)
 		}
+		resp.Private = withPrivate(resp.Private, privateUnlistedKey, unlisted)
 	}
 	resp.Diagnostics = toProto(diags)
 	return resp, nil
@@ -134,8 +145,8 @@ func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
 	if v, ok := unmarshalAll(ctx, &diags, req.ProposedNewState, req.PriorState, req.Config); ok && !v[0].IsNull() {
 		proposed, prior, config := v[0], v[1], v[2]
-		planned := withDefaults(proposed, config)
-		if out, ok := s.resource().plan(ctx, planned, prior, &diags); ok {
+		planned := withDefaults(ctx, proposed, config)
+		if out, ok := s.resource().plan(ctx, planned, prior, privateValue(req.PriorPrivate, privateUnlistedKey), &diags); ok {
 			resp.PlannedState = marshal(ctx, out, &diags)
 		} else {
 			resp.PlannedState = marshal(ctx, planned, &diags)
@@ -146,18 +157,60 @@ func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 }
 
 // withDefaults gives optional attributes the configuration leaves out their defaults,
-// as the schema's Default does on the framework's path.
-func withDefaults(proposed, config tftypes.Value) tftypes.Value {
+// as the schema's Default does on the framework's path. The defaults are read from the
+// schema, so a new one applies here without an edit.
+func withDefaults(ctx context.Context, proposed, config tftypes.Value) tftypes.Value {
 	var vals, cfg map[string]tftypes.Value
 	if proposed.As(&vals) != nil || config.As(&cfg) != nil {
 		return proposed
 	}
-	for name, def := range map[string]bool{"adopt_existing": true, "exclusive": false} {
-		if c := cfg[name]; c.IsNull() {
-			vals[name] = tftypes.NewValue(tftypes.Bool, def)
+	for name, def := range bulkDefaults(ctx) {
+		if c, ok := cfg[name]; ok && c.IsNull() {
+			vals[name] = def
 		}
 	}
 	return tftypes.NewValue(proposed.Type(), vals)
+}
+
+var (
+	bulkDefaultsOnce sync.Once
+	bulkDefaultVals  map[string]tftypes.Value
+)
+
+// bulkDefaults are the schema's attribute defaults as Terraform values.
+func bulkDefaults(ctx context.Context) map[string]tftypes.Value {
+	bulkDefaultsOnce.Do(func() {
+		bulkDefaultVals = map[string]tftypes.Value{}
+		for name, a := range CertificationsSchema(ctx).Attributes {
+			var v attr.Value
+			switch x := a.(type) {
+			case schema.BoolAttribute:
+				if x.Default != nil {
+					var resp defaults.BoolResponse
+					x.Default.DefaultBool(ctx, defaults.BoolRequest{}, &resp)
+					v = resp.PlanValue
+				}
+			case schema.StringAttribute:
+				if x.Default != nil {
+					var resp defaults.StringResponse
+					x.Default.DefaultString(ctx, defaults.StringRequest{}, &resp)
+					v = resp.PlanValue
+				}
+			case schema.Int64Attribute:
+				if x.Default != nil {
+					var resp defaults.Int64Response
+					x.Default.DefaultInt64(ctx, defaults.Int64Request{}, &resp)
+					v = resp.PlanValue
+				}
+			}
+			if v != nil {
+				if tv, err := v.ToTerraformValue(ctx); err == nil {
+					bulkDefaultVals[name] = tv
+				}
+			}
+		}
+	})
+	return bulkDefaultVals
 }
 
 func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
@@ -188,21 +241,47 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	return resp, nil
 }
 
-// The private state holds when the last apply wrote, in the framework's format (a JSON
-// object of base64 values), so either path reads what the other wrote.
+// The private state holds when the last apply wrote, and what the last refresh found
+// unlisted under exclusive, in the framework's format (a JSON object of base64 values),
+// so either path reads what the other wrote.
 func createdStamp() []byte {
 	stamp, _ := json.Marshal(time.Now().UTC())
-	b, _ := json.Marshal(map[string][]byte{privateCreatedKey: stamp})
-	return b
+	return withPrivate(nil, privateCreatedKey, stamp)
 }
 
 func createdAgo(private []byte) (time.Duration, bool) {
-	var keys map[string][]byte
 	var t time.Time
-	if len(private) == 0 || json.Unmarshal(private, &keys) != nil || json.Unmarshal(keys[privateCreatedKey], &t) != nil {
+	if json.Unmarshal(privateValue(private, privateCreatedKey), &t) != nil {
 		return 0, false
 	}
 	return time.Since(t), true
+}
+
+// privateValue reads one key of a private state; nil when absent.
+func privateValue(private []byte, key string) []byte {
+	var keys map[string][]byte
+	if len(private) == 0 || json.Unmarshal(private, &keys) != nil {
+		return nil
+	}
+	return keys[key]
+}
+
+// withPrivate sets (or, with a nil value, removes) one key of a private state.
+func withPrivate(private []byte, key string, value []byte) []byte {
+	keys := map[string][]byte{}
+	if len(private) > 0 {
+		_ = json.Unmarshal(private, &keys)
+	}
+	if value == nil {
+		delete(keys, key)
+	} else {
+		keys[key] = value
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(keys)
+	return b
 }
 
 func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
