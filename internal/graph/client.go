@@ -61,7 +61,7 @@ type Client struct {
 	identity *Identity
 
 	claimsMu sync.Mutex
-	claims   map[string]bool // certification ids owned by a resource of this process
+	claims   map[string]bool   // certification ids owned by a resource of this process
 	holders  map[string]string // certification id -> the graph_person_certifications instance that holds it (Hold)
 
 	usersMu sync.Mutex

@@ -2,11 +2,11 @@ package personcertification
 
 import (
 	"context"
-	"encoding/json"
-	"math/big"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 	"sync"
