@@ -257,6 +257,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 
 	// 1. Adoption: what Graph holds for the users with entries to create.
 	adopted := map[string]*graph.Certification{}
+	adoptedText := map[string]string{}
 	if plan.adopt && len(creates) > 0 {
 		lists, failed := r.listUsers(ctx, usersOf(creates))
 		var remaining []*entry
@@ -270,9 +271,12 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		creates = remaining
 		var others []string
 		adopted, others = adoptions(creates, lists, held)
-		for _, c := range adopted {
-			held[deref(c.GetId())] = true // adopted: kept, as the plan counted it
-			client.Hold(owner, deref(c.GetId()))
+		for _, e := range creates {
+			if c := adopted[e.key]; c != nil {
+				held[deref(c.GetId())] = true // adopted: kept, as the plan counted it
+				client.Hold(owner, deref(c.GetId()))
+				adoptedText[e.key] = adoptionText(ctx, deref(c.GetId()), c, &e.vals)
+			}
 		}
 		if len(others) > 0 {
 			diags.AddWarning("Several certifications matched an entry",
@@ -397,6 +401,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 	})
 
+	if plan.adoptions == nil {
+		plan.adoptions = adoptedText
+	}
 	return r.result(ctx, prior, plan, priorByID, out, delErr, movingFailed, diags)
 }
 
@@ -604,7 +611,8 @@ func (r *CertificationsResource) importUsers(ctx context.Context, id string, dia
 		diags.Append(bulkError("importing", "users", failed, func(k string) string { return k }))
 		return tftypes.Value{}, false
 	}
-	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{}, adopt: true}
+	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{},
+		adoptions: map[string]string{}, adopt: true}
 	m.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
 	raws := map[string]tftypes.Value{}
 	var flat diag.Diagnostics

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/graphprofile/terraform-provider-graph/internal/acctest"
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
@@ -35,27 +37,12 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 
 	chaosSeed := acctest.ChaosSeed(t, 20261214)
 	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: chaosSeed, SlowDelay: 300 * time.Millisecond})
+	// And a first apply that fails for a few entries, as one with a user Graph refuses:
+	// the next plain apply must neither delete nor twin anything.
+	s.Inject(mockgraph.Fault{Op: "create", Status: 403, Times: 5})
 	started := time.Now()
 
-	applies := 0
-	var err error
-	for applies < bulkChaosApplies {
-		applies++
-		t0 := time.Now()
-		err = tf.Apply(ctx, r)
-		t.Logf("apply %d: %v, %s", applies, time.Since(t0).Round(time.Millisecond), s.FaultSummary())
-		// Whatever the apply's outcome, the state names only what the server holds.
-		if res := stateResource(t, tf, r); res != nil {
-			idsOnServer(t, s, res)
-		}
-		if err == nil {
-			break
-		}
-		t.Logf("apply %d reported errors: %v", applies, firstLines(err.Error(), 6))
-	}
-	if err != nil {
-		t.Fatalf("%d applies did not converge (%s): %v", applies, s.FaultSummary(), err)
-	}
+	applies := applyUntilDone(t, s, tf, r)
 	applied := time.Since(started)
 	if s.FaultCounts()[mockgraph.KindResetAfter] == 0 {
 		t.Fatalf("no answer was lost after Graph committed: the chaos did not test that (%s)", s.FaultSummary())
@@ -77,9 +64,71 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	if changes, out, err := acctest.PlanOutput(ctx, tf, r); err != nil || changes {
 		t.Fatalf("the plan after the chaos applies is not empty (changes %v, err %v):\n%s", changes, err, firstLines(out, 80))
 	}
+
+	// Between applies, as HR exports do: every key renamed, and every user_id rewritten
+	// from the object id to the userPrincipalName, under the same faults. Nothing may be
+	// deleted or posted: every entry keeps its certification.
+	upns := make([]string, len(users))
+	for i := range users {
+		upns[i] = fmt.Sprintf("%q", fmt.Sprintf("bulk%03d@contoso.example", i))
+	}
+	renamed := strings.Replace(cfg, `"${c.user}/CH-${c.i}"`, `"${upper(c.user)}|CH-${c.i}"`, 1)
+	renamed = strings.Replace(renamed, strings.Join(users, ", "), strings.Join(upns, ", "), 1)
+	if renamed == cfg {
+		t.Fatal("the renamed configuration is the same")
+	}
+	writeMain(t, tf, renamed)
+	s.ResetRequests()
+	s.SetChaos(mockgraph.Chaos{Rate: 0.2, Seed: chaosSeed + 1, SlowDelay: 300 * time.Millisecond})
+	byCertID := func(m map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, id := range m {
+			out[k[strings.LastIndexAny(k, "/|")+1:]] = id
+		}
+		return out
+	}
+	renamedApplies := applyUntilDone(t, s, tf, r)
+	if n, d := len(certRequests(s, "POST")), len(certRequests(s, "DELETE")); n != 0 || d != 0 {
+		t.Fatalf("renaming every key and rewriting every user sent %d POSTs and %d DELETEs, want none", n, d)
+	}
+	moved := byCertID(entriesOnServer(t, s, tf, r, bulkChaosCerts))
+	for c, id := range byCertID(ids) {
+		if moved[c] != id {
+			t.Fatalf("%s changed its certification in the rename: %s -> %s", c, id, moved[c])
+		}
+	}
+	exactlyOnce(t, s, bulkChaosUsers, chaosUserID, bulkChaosCerts, nil)
+	s.SetChaos(mockgraph.Chaos{})
+	if changes, out, err := acctest.PlanOutput(ctx, tf, r); err != nil || changes {
+		t.Fatalf("the plan after the renames is not empty (changes %v, err %v):\n%s", changes, err, firstLines(out, 80))
+	}
+	t.Logf("renames under chaos: %d apply run(s)", renamedApplies)
 	t.Logf("chaos (seed %d): %d certifications over %d users; %d apply run(s) in %v, total %v; %s; %d requests",
 		chaosSeed, bulkChaosCerts, bulkChaosUsers, applies, applied.Round(time.Millisecond), time.Since(started).Round(time.Millisecond),
 		s.FaultSummary(), len(s.Requests()))
+}
+
+// applyUntilDone applies until an apply succeeds, at most bulkChaosApplies times; after
+// every apply, failed or not, the state names only what the server holds.
+func applyUntilDone(t *testing.T, s *mockgraph.Server, tf *tfexec.Terraform, r *tfexec.ReattachOption) int {
+	t.Helper()
+	var err error
+	applies := 0
+	for applies < bulkChaosApplies {
+		applies++
+		t0 := time.Now()
+		err = tf.Apply(context.Background(), r)
+		t.Logf("apply %d: %v, %s", applies, time.Since(t0).Round(time.Millisecond), s.FaultSummary())
+		if res := stateResource(t, tf, r); res != nil {
+			idsOnServer(t, s, res)
+		}
+		if err == nil {
+			return applies
+		}
+		t.Logf("apply %d reported errors: %v", applies, firstLines(err.Error(), 6))
+	}
+	t.Fatalf("%d applies did not converge (%s): %v", applies, s.FaultSummary(), err)
+	return applies
 }
 
 // firstLines keeps a long CLI error readable in the log.

@@ -84,6 +84,13 @@ func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tft
 	}
 	c.keep()
 	c.move()
+	if c.userErr != nil {
+		diags.AddAttributeError(path.Root("certifications"), "Cannot compare users",
+			fmt.Sprintf("An entry's user_id is written in another form than before (an object id, a userPrincipalName or "+
+				"\"me\"), and Graph could not be asked whether both name one user: %v. Nothing was planned, so nothing is "+
+				"deleted or posted on a guess; plan again.", c.userErr))
+		return planRaw, false
+	}
 	if !c.listAndAdopt(diags) {
 		return planRaw, false
 	}
@@ -98,7 +105,7 @@ func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tft
 		diags.AddError("Cannot plan graph_person_certifications", err.Error())
 		return planRaw, false
 	}
-	if len(plan.deletions) == 0 && len(plan.adoptions) == 0 && (len(prior.deletions) > 0 || len(prior.adoptions) > 0) {
+	if len(plan.deletions) == 0 && plan.adoptions != nil && len(plan.adoptions) == 0 && (len(prior.deletions) > 0 || len(prior.adoptions) > 0) {
 		// Nothing left to delete or adopt, and nothing else to do: the lists of what the
 		// last apply did stay until the next refresh or change, or every plan after an
 		// apply that skipped the refresh would show them going.
@@ -146,6 +153,8 @@ type planner struct {
 	lists map[string][]*graph.Certification
 	// unlisted is what the refresh found that no entry holds, under exclusive; nil when it did not look.
 	unlisted map[string]string
+	// userErr: Graph could not say whether two forms of user_id name one user.
+	userErr error
 }
 
 // identity is what makes two certifications of one user the same: the certification_id,
@@ -166,33 +175,47 @@ func (c *planner) client() *graph.Client { return c.r.one.client }
 // sameUser reports whether two user_id values name one user: letter case never matters,
 // and two different forms (an object id, a userPrincipalName, "me") are asked of Graph,
 // once per user and client.
+// A user Graph could not be asked about fails the plan (userErr): guessing "another
+// user" would delete and post, guessing "the same" could move a certification between people.
 func (c *planner) sameUser(a, b string) bool {
-	return sameUser(c.ctx, c.client(), a, b)
+	same, err := sameUser(c.ctx, c.client(), a, b)
+	if err != nil && c.userErr == nil {
+		c.userErr = fmt.Errorf("%q and %q: %w", a, b, err)
+	}
+	return same
 }
 
-func sameUser(ctx context.Context, client *graph.Client, a, b string) bool {
+func sameUser(ctx context.Context, client *graph.Client, a, b string) (bool, error) {
 	if strings.EqualFold(a, b) {
-		return true
+		return true, nil
 	}
 	fa, fb := userForm(a), userForm(b)
 	if client == nil || fa == fb {
-		return false // two object ids, or two userPrincipalNames, that differ
+		return false, nil // two object ids, or two userPrincipalNames, that differ
 	}
 	if fa == "upn" || fb == "upn" {
 		// A userPrincipalName is never asked for: the other form is asked for its own.
 		ua, err := client.UserPrincipalName(ctx, a)
 		if err != nil {
-			return false
+			return false, userLookupError(err)
 		}
 		ub, err := client.UserPrincipalName(ctx, b)
-		return err == nil && ua == ub
+		return err == nil && ua == ub, userLookupError(err)
 	}
 	ia, err := client.UserObjectID(ctx, a)
 	if err != nil {
-		return false
+		return false, userLookupError(err)
 	}
 	ib, err := client.UserObjectID(ctx, b)
-	return err == nil && ia == ib
+	return err == nil && ia == ib, userLookupError(err)
+}
+
+// userLookupError: a user that does not exist is simply not the other one.
+func userLookupError(err error) error {
+	if err == nil || graph.IsNotFound(err) {
+		return nil
+	}
+	return err
 }
 
 // userKey is a user in one form for comparing within a group of users: the
@@ -342,6 +365,9 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		c.plan.computed[e.key] = unknownEntry
 	}
 	if c.client() == nil || len(c.creates) == 0 {
+		if len(c.creates) > 0 && c.plan.adopt {
+			c.plan.adoptions = nil // known after apply
+		}
 		return true
 	}
 	lists, failed := c.r.listUsers(c.ctx, usersOf(c.creates))
@@ -386,7 +412,7 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		}
 	}
 	c.creates = rest
-	if !c.plan.adopt {
+	if !c.plan.adopt || len(c.creates) == 0 {
 		return true
 	}
 	taken := map[string]bool{}
@@ -394,6 +420,7 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		taken[id] = true
 	}
 	adopted, _ := adoptions(c.creates, lists, taken)
+	var shown []string
 	for _, e := range c.creates {
 		a := adopted[e.key]
 		if a == nil {
@@ -401,7 +428,22 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		}
 		id := deref(a.GetId())
 		c.held[id] = e.key
-		c.plan.adoptions[e.key] = adoptionText(c.ctx, id, a, &e.vals)
+		shown = append(shown, fmt.Sprintf("%q adopts %s", e.key, adoptionText(c.ctx, id, a, &e.vals)))
+	}
+	// What the apply adopts is known after it: it lists the users again, and the plan it
+	// makes again at apply time must equal this one whatever Graph does in between. The
+	// plan names each adoption and what it changes here.
+	c.plan.adoptions = nil
+	if len(shown) > 0 {
+		const most = 20
+		more := ""
+		if len(shown) > most {
+			more = fmt.Sprintf("\n(and %d more)", len(shown)-most)
+			shown = shown[:most]
+		}
+		diags.AddWarning("Certifications already in Graph will be adopted",
+			"These entries take over a certification Graph already holds, and the apply changes it to the configuration "+
+				"(after the apply, adoptions records what was adopted):\n"+strings.Join(shown, "\n")+more)
 	}
 	return true
 }

@@ -201,6 +201,7 @@ type bulkModel struct {
 	adopt     bool
 	exclusive bool
 	retain    bool
+	// adoptions: nil while unknown (planned, until apply).
 	// failMissing: missing_users = "fail".
 	failMissing bool
 	// maxDeletions is max_deletions; nil when unset.
@@ -308,6 +309,9 @@ func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics)
 	}
 	m.deletions = stringMap(m.attrs["exclusive_deletions"])
 	m.adoptions = stringMap(m.attrs["adoptions"])
+	if v := m.attrs["adoptions"]; v.Type() != nil && !v.IsKnown() {
+		m.adoptions = nil // planned: known after apply
+	}
 	return m, true
 }
 
@@ -362,6 +366,9 @@ func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Va
 	vals["entries"] = tftypes.NewValue(tftypes.Map{ElementType: entryComputedType}, computed)
 	vals["exclusive_deletions"] = stringMapValue(m.deletions)
 	vals["adoptions"] = stringMapValue(m.adoptions)
+	if m.adoptions == nil {
+		vals["adoptions"] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, tftypes.UnknownValue)
+	}
 	vals["adopt_existing"] = tftypes.NewValue(tftypes.Bool, m.adopt)
 	vals["exclusive"] = tftypes.NewValue(tftypes.Bool, m.exclusive)
 	vals["retain_removed"] = tftypes.NewValue(tftypes.Bool, m.retain)

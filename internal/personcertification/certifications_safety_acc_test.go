@@ -337,21 +337,28 @@ func TestAccPersonCertifications_missingUsers(t *testing.T) {
 	mustBeEmptyPlan(t, tf, r)
 }
 
-// Adoption shows, in the plan, the certification it adopts and each field it changes or clears.
+// Adoption shows, in the plan, the certification it adopts and each field it changes or
+// clears; after the apply, adoptions records it until the next refresh.
 func TestAccPersonCertifications_adoptionIsShown(t *testing.T) {
 	t.Parallel()
 	s, provider := acctest.Mock(t)
 	hand := seedOne(t, s, mockgraph.OtherID, map[string]any{"displayName": "Azure Admin", "certificationId": "AZ-104", "description": "typed by Megan"})
 	tf, r, _ := safetyDir(t, provider, certsConfig("", certEntry{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""}))
-	after := plannedAfter(t, savedPlan(t, tf, r, "adopt.tfplan"))
-	adoptions := acctest.As[map[string]any](t, after["adoptions"])
+	_, out, err := acctest.PlanOutput(context.Background(), tf, r)
 	want := hand + ": changes display_name; clears description"
-	if adoptions[kAdmin] != want {
-		t.Fatalf("adoptions[%q] = %v, want %q", kAdmin, adoptions[kAdmin], want)
+	if err != nil || !wrapped(`Certifications already in Graph will be adopted`).MatchString(out) || !wrapped(`"`+kAdmin+`" adopts `+want).MatchString(out) {
+		t.Fatalf("the plan does not name the adoption and what it changes and clears (err %v):\n%s", err, out)
 	}
-	mustApply(t, tf, r, tfexec.DirOrPlan("adopt.tfplan"))
+	s.ResetRequests()
+	mustApply(t, tf, r)
 	if ids := entriesOnServer(t, s, tf, r, 1); ids[kAdmin] != hand {
 		t.Fatalf("adopted %s, want %s", ids[kAdmin], hand)
+	}
+	if got := acctest.As[map[string]any](t, stateResource(t, tf, r).AttributeValues["adoptions"])[kAdmin]; got != want {
+		t.Fatalf("adoptions[%q] after the apply = %v, want %q", kAdmin, got, want)
+	}
+	if err := writesAre(s, 0, 1, 0); err != nil {
+		t.Fatal(err)
 	}
 	mustBeEmptyPlan(t, tf, r)
 }
