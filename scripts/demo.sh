@@ -55,7 +55,8 @@ if [ "$SCENARIO" = hr ]; then
   echo "==> a second plan is empty"
   tf plan -detailed-exitcode -input=false -compact-warnings >/dev/null && echo "no changes"
   echo "==> with exclusive = true, the plan lists what it would delete (exclusive_deletions); not applied"
-  tf plan -input=false -compact-warnings -var exclusive=true
+  echo "    (two deletions: more than the default limit, so max_deletions allows them)"
+  tf plan -input=false -compact-warnings -var exclusive=true -var max_deletions=2
   echo "==> a row leaves the CSV (alex.wilber's PRINCE2): exactly that certification is deleted"
   grep -v '^alex.wilber@contoso.example,PRINCE2' "$WORK/config/certifications.csv" >"$WORK/csv" && mv "$WORK/csv" "$WORK/config/certifications.csv"
   tf apply -auto-approve -input=false -compact-warnings

@@ -31,6 +31,12 @@ variable "exclusive" {
   default     = false
 }
 
+variable "max_deletions" {
+  description = "The most certifications one run may delete (rows gone from the CSV and exclusive deletions together). null: the provider's default, 10% of what the resource holds, at least 1. Raise it for a run that is meant to delete more."
+  type        = number
+  default     = null
+}
+
 variable "user_buckets" {
   description = "Manage only the users whose bucket, the first hex digit of sha1(lower(user)), is in this set: one set per workspace. null manages every row."
   type        = set(string)
@@ -58,7 +64,8 @@ resource "graph_person_certifications" "hr" {
     }
   }
 
-  exclusive = var.exclusive
+  exclusive     = var.exclusive
+  max_deletions = var.max_deletions
 }
 
 output "certification_ids" {

@@ -255,7 +255,7 @@ func TestAccHROnboardingExample(t *testing.T) {
 	// exclusive = true would delete the twin and the certification the CSV does not name, and
 	// the plan says so before anything is applied.
 	planFile := filepath.Join(dir, "exclusive.tfplan")
-	if _, err := tf.Plan(ctx, r, tfexec.Var("exclusive=true"), tfexec.Out(planFile)); err != nil {
+	if _, err := tf.Plan(ctx, r, tfexec.Var("exclusive=true"), tfexec.Var("max_deletions=2"), tfexec.Out(planFile)); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := tf.ShowPlanFile(ctx, planFile, r)
@@ -321,10 +321,11 @@ func TestAccHROnboardingExample_bucketExclusive(t *testing.T) {
 	if buckets[0] == userBucket("megan.bowen@contoso.example") || buckets[1] == userBucket("megan.bowen@contoso.example") {
 		t.Fatal("megan.bowen shares a bucket with the users under test; pick other users")
 	}
-	vars := []string{"exclusive=true", fmt.Sprintf(`user_buckets=["%s","%s"]`, buckets[0], buckets[1])}
-	t.Cleanup(func() { _ = tf.Destroy(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1])) })
+	// Two deletions: more than the default limit for this small map, so allowed explicitly.
+	vars := []string{"exclusive=true", fmt.Sprintf(`user_buckets=["%s","%s"]`, buckets[0], buckets[1]), "max_deletions=2"}
+	t.Cleanup(func() { _ = tf.Destroy(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1]), tfexec.Var(vars[2])) })
 
-	if err := tf.Apply(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1])); err != nil {
+	if err := tf.Apply(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1]), tfexec.Var(vars[2])); err != nil {
 		t.Fatal(err)
 	}
 	want := csvKeys(string(csv), buckets...)
@@ -341,7 +342,7 @@ func TestAccHROnboardingExample_bucketExclusive(t *testing.T) {
 	// Megan is in another bucket: her certification is neither adopted nor deleted.
 	requireUntouched(t, s, seed, seed.adoptees)
 
-	changes, err := tf.Plan(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1]))
+	changes, err := tf.Plan(ctx, r, tfexec.Var(vars[0]), tfexec.Var(vars[1]), tfexec.Var(vars[2]))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,15 @@ resource "graph_person_certifications" "hr" {
   # exclusive_deletions first). The default is false.
   exclusive = false
 
+  # The most certifications one plan may delete: removed entries, entries moved to
+  # another user and exclusive deletions together. Unset: 10% of what the resource
+  # holds, at least 1, so an empty export cannot wipe Graph unattended.
+  max_deletions = 25
+
+  # Entries whose user has no account yet wait, with a warning, while everyone
+  # else's go through ("fail" stops the plan instead). The default.
+  missing_users = "wait"
+
   timeouts {
     create = "30m"
     update = "30m"
