@@ -197,11 +197,11 @@ type bulkModel struct {
 	wasMap    bool
 	computed  map[string]computedEntry
 	deletions map[string]string
+	// adoptions is nil while unknown (planned, until apply).
 	adoptions map[string]string
 	adopt     bool
 	exclusive bool
 	retain    bool
-	// adoptions: nil while unknown (planned, until apply).
 	// failMissing: missing_users = "fail".
 	failMissing bool
 	// maxDeletions is max_deletions; nil when unset.
