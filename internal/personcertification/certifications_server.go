@@ -31,12 +31,17 @@ const BulkTypeName = "graph_person_certifications"
 // decodes each value once (tftypes) and runs the same code the framework's methods run
 // (certifications_*.go), so the two paths never differ in what they do, only in cost.
 // The schema, the documentation and provider configuration stay the framework's.
-func ServeBulk(fw tfprotov6.ProviderServer, client func() *graph.Client) tfprotov6.ProviderServer {
+//
+// A server that cannot be wrapped (one that lacks a part the wrapper passes on, after an
+// upgrade say) is an error at start-up: falling back to the framework's own methods would
+// serve the resource through a path no test runs.
+func ServeBulk(fw tfprotov6.ProviderServer, client func() *graph.Client) (tfprotov6.ProviderServer, error) {
 	full, ok := fw.(frameworkServer)
 	if !ok {
-		return fw // not the framework's server: its own methods serve the resource
+		return nil, fmt.Errorf("the framework's server (%T) does not serve every part graph_person_certifications' "+
+			"wrapper passes on (resources, list resources, actions, state stores)", fw)
 	}
-	return &bulkServer{frameworkServer: full, client: client}
+	return &bulkServer{frameworkServer: full, client: client}, nil
 }
 
 // frameworkServer is all the framework's server serves: the provider, and the optional

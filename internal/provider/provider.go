@@ -65,7 +65,7 @@ func ServerOf(newProvider func() provider.Provider) func() (tfprotov6.ProviderSe
 		if err != nil {
 			return nil, err
 		}
-		return personcertification.ServeBulk(fw, p.client.Load), nil
+		return personcertification.ServeBulk(fw, p.client.Load)
 	}
 }
 
