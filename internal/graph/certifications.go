@@ -156,14 +156,21 @@ func (c *Client) DeleteCertification(ctx context.Context, userID, id string) err
 }
 
 // decodeCertification reads a personCertification with the SDK's JSON parse node, then
-// repairs what the SDK drops silently: a numeric allowedAudiences ("16", a quirk seen on
-// live Graph) becomes its flags; any other unreadable value is reported, never guessed.
+// repairs what the SDK drops silently: a numeric allowedAudiences (a quirk seen on live
+// Graph, in Graph's schema numbering, see audiencesFromNumber) becomes its flags; any
+// other unreadable value is reported, never guessed.
 func decodeCertification(raw []byte) (*Certification, error) {
 	var probe struct {
 		ID        *string         `json:"id"`
 		Audiences json.RawMessage `json:"allowedAudiences"`
 	}
 	probeErr := json.Unmarshal(raw, &probe)
+	numeric, notString := numericAudiences(probe.Audiences)
+	if notString {
+		// A JSON number fails the SDK's whole parse (it reads enums as strings only):
+		// read the entity without it, and set the audiences from the number below.
+		raw = withoutAudiences(raw)
+	}
 	node, err := jsonser.NewJsonParseNode(raw)
 	var v any
 	if err == nil {
@@ -181,18 +188,85 @@ func decodeCertification(raw []byte) (*Certification, error) {
 		return nil, de
 	}
 	out := &Certification{PersonCertificationable: pc}
-	if pc.GetAllowedAudiences() == nil && len(probe.Audiences) > 0 && string(probe.Audiences) != "null" {
-		var s string
-		if json.Unmarshal(probe.Audiences, &s) == nil {
-			if n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 8); err == nil && n > 0 {
-				a := models.AllowedAudiences(n)
-				pc.SetAllowedAudiences(&a)
-				return out, nil
-			}
+	if notString || (pc.GetAllowedAudiences() == nil && len(probe.Audiences) > 0 && string(probe.Audiences) != "null") {
+		if a, ok := audiencesFromNumber(numeric); ok {
+			pc.SetAllowedAudiences(&a)
+			return out, nil
 		}
+		pc.SetAllowedAudiences(nil)
 		out.AudiencesUnreadable = true
 	}
 	return out, nil
+}
+
+// numericAudiences returns the text of an allowedAudiences value that may be a number: a
+// string's content, or the raw JSON of a value that is not a string (notString: a JSON
+// number, which the SDK cannot parse at all). "" for null or no value.
+func numericAudiences(v json.RawMessage) (digits string, notString bool) {
+	t := strings.TrimSpace(string(v))
+	if t == "" || t == "null" {
+		return "", false
+	}
+	if t[0] != '"' {
+		return t, true // a JSON number, or anything else that is not a string
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return "", false
+	}
+	return strings.TrimSpace(s), false
+}
+
+// withoutAudiences is raw with allowedAudiences removed (raw when it is not an object).
+func withoutAudiences(raw []byte) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return raw
+	}
+	delete(obj, "allowedAudiences")
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return raw
+	}
+	return b
+}
+
+// schemaAudiences is Graph's own numbering of the allowedAudiences flags, from its beta
+// schema (CSDL): me is 0, the value with no flag set; the others are one bit each. The
+// SDK's constants (me = 1 ... everyone = 64, unknownFutureValue = 128) are kiota's bit
+// positions, used for names only: they never travel, and never read a number from Graph.
+var schemaAudiences = []struct {
+	bit  uint64
+	flag models.AllowedAudiences
+}{
+	{1, models.FAMILY_ALLOWEDAUDIENCES},
+	{2, models.CONTACTS_ALLOWEDAUDIENCES},
+	{4, models.GROUPMEMBERS_ALLOWEDAUDIENCES},
+	{8, models.ORGANIZATION_ALLOWEDAUDIENCES},
+	{16, models.FEDERATEDORGANIZATIONS_ALLOWEDAUDIENCES},
+	{32, models.EVERYONE_ALLOWEDAUDIENCES},
+	{64, models.UNKNOWNFUTUREVALUE_ALLOWEDAUDIENCES},
+}
+
+// audiencesFromNumber reads an allowedAudiences number in Graph's schema numbering ("8"
+// is organization, "40" organization and everyone, "0" me). ok is false for anything
+// else: not a decimal number, or a bit the schema does not name.
+func audiencesFromNumber(digits string) (models.AllowedAudiences, bool) {
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if n == 0 {
+		return models.ME_ALLOWEDAUDIENCES, true
+	}
+	var a models.AllowedAudiences
+	for _, s := range schemaAudiences {
+		if n&s.bit != 0 {
+			a |= s.flag
+			n &^= s.bit
+		}
+	}
+	return a, n == 0
 }
 
 // send runs a request through the pipeline and returns the raw body (nil for 204), so the

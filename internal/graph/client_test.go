@@ -482,18 +482,34 @@ func TestErrors(t *testing.T) {
 	})
 }
 
+// The mock's numeric audiences use Graph's schema numbering ("40" for organization and
+// everyone); the client reads them back as the names that were sent.
 func TestNumericAudiencesAreRepaired(t *testing.T) {
 	s, c := fixture(t)
 	s.InjectKind(mockgraph.KindAudienceNumber, "", 100)
-	b := body("x")
-	aud := models.AllowedAudiences(models.ORGANIZATION_ALLOWEDAUDIENCES | models.EVERYONE_ALLOWEDAUDIENCES)
-	b.SetAllowedAudiences(&aud)
-	created, err := c.CreateCertification(ctxT(t), graph.Me, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a := created.GetAllowedAudiences(); a == nil || *a != aud || created.AudiencesUnreadable {
-		t.Errorf("audiences = %v, unreadable = %v; want organization,everyone", a, created.AudiencesUnreadable)
+	for _, aud := range []models.AllowedAudiences{
+		models.ORGANIZATION_ALLOWEDAUDIENCES | models.EVERYONE_ALLOWEDAUDIENCES,
+		models.ORGANIZATION_ALLOWEDAUDIENCES,
+		models.FAMILY_ALLOWEDAUDIENCES,
+		models.FEDERATEDORGANIZATIONS_ALLOWEDAUDIENCES,
+		models.ME_ALLOWEDAUDIENCES,
+	} {
+		b := body("x")
+		b.SetAllowedAudiences(&aud)
+		created, err := c.CreateCertification(ctxT(t), graph.Me, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := created.GetAllowedAudiences(); a == nil || *a != aud || created.AudiencesUnreadable {
+			t.Errorf("%s: audiences = %v, unreadable = %v", aud, a, created.AudiencesUnreadable)
+		}
+		got, err := c.GetCertification(ctxT(t), graph.Me, deref(created.GetId()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := got.GetAllowedAudiences(); a == nil || *a != aud || got.AudiencesUnreadable {
+			t.Errorf("%s read back: audiences = %v, unreadable = %v", aud, a, got.AudiencesUnreadable)
+		}
 	}
 }
 

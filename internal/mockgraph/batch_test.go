@@ -601,7 +601,7 @@ func TestBatchItemChaosKinds(t *testing.T) {
 		})
 		got["p"].want(t, outer, http.StatusNoContent)
 		ent := got["g"].want(t, outer, http.StatusOK).obj(t)
-		if ent["displayName"] != "y" || ent["allowedAudiences"] != "16" {
+		if ent["displayName"] != "y" || ent["allowedAudiences"] != "8" {
 			t.Errorf("GET after patch-204, audience-number: %v", ent)
 		}
 	})

@@ -30,7 +30,7 @@ const (
 	KindResetAfter      Kind = "reset-after"      // applied, then the connection drops: the answer is lost
 	KindReadLag         Kind = "read-lag"         // create only: the new item's next reads (GETs, lists) miss it
 	KindPatch204        Kind = "patch-204"        // update only: applied, answered 204 with no body
-	KindAudienceNumber  Kind = "audience-number"  // allowedAudiences answered as its bitmask, e.g. "16"
+	KindAudienceNumber  Kind = "audience-number"  // allowedAudiences answered as Graph's schema number, e.g. "8" for organization
 	KindAudienceUnknown Kind = "audience-unknown" // allowedAudiences answered with a token the SDK drops
 	KindTruncated       Kind = "truncated"        // applied; the JSON answer is cut short
 	// KindNoID answers an entity (or each list item) without its id. Graph does not do

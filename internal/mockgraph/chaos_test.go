@@ -87,8 +87,8 @@ func TestKindAudiences(t *testing.T) {
 	id := str(t, c, "id")
 	s.InjectKind(KindAudienceNumber, opGet, 1)
 	s.InjectKind(KindAudienceUnknown, opList, 1)
-	if got := str(t, do(t, s, "GET", meColl+"/"+id, nil).obj(t), "allowedAudiences"); got != "80" {
-		t.Errorf("numeric audience %q, want 80", got)
+	if got := str(t, do(t, s, "GET", meColl+"/"+id, nil).obj(t), "allowedAudiences"); got != "40" {
+		t.Errorf("numeric audience %q, want 40 (organization 8 + everyone 32)", got)
 	}
 	if got := values(t, do(t, s, "GET", meColl, nil).obj(t))[0]["allowedAudiences"]; got != "Organization" {
 		t.Errorf("unknown-token audience %v, want Organization", got)

@@ -177,15 +177,26 @@ func TestNumericAudiences(t *testing.T) {
 	s := start(t)
 	s.InjectKind(KindAudienceNumber, "", 2)
 	ent := mustCreate(t, s, meColl, map[string]any{"allowedAudiences": "everyone,organization"})
-	if ent["allowedAudiences"] != "80" {
-		t.Errorf("POST allowedAudiences %v, want \"80\" (16|64)", ent["allowedAudiences"])
+	if ent["allowedAudiences"] != "40" {
+		t.Errorf("POST allowedAudiences %v, want \"40\" (Graph's schema: organization 8 | everyone 32)", ent["allowedAudiences"])
 	}
 	id := str(t, ent, "id")
-	if got := do(t, s, http.MethodGet, meColl+"/"+id, nil).obj(t)["allowedAudiences"]; got != "80" {
-		t.Errorf("GET allowedAudiences %v, want \"80\"", got)
+	if got := do(t, s, http.MethodGet, meColl+"/"+id, nil).obj(t)["allowedAudiences"]; got != "40" {
+		t.Errorf("GET allowedAudiences %v, want \"40\"", got)
 	}
 	// Only the rendering changes: the stored value and filters are by name.
 	if got := do(t, s, http.MethodGet, meColl+"/"+id, nil).obj(t)["allowedAudiences"]; got != "organization,everyone" {
 		t.Errorf("after switching off: %v", got)
+	}
+	// Graph's schema numbers each name; me is 0, the value without any flag.
+	for names, want := range map[string]string{
+		"me": "0", "family": "1", "contacts": "2", "groupMembers": "4", "organization": "8",
+		"federatedOrganizations": "16", "everyone": "32", "unknownFutureValue": "64",
+		"family,organization,everyone": "41",
+	} {
+		s.InjectKind(KindAudienceNumber, "", 1)
+		if got := mustCreate(t, s, meColl, map[string]any{"allowedAudiences": names})["allowedAudiences"]; got != want {
+			t.Errorf("%s: allowedAudiences %v, want %q", names, got, want)
+		}
 	}
 }

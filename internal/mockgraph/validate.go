@@ -130,8 +130,12 @@ func parseAudiences(s string) (int, *apiError) {
 
 func formatAudiences(mask int, numeric bool) string {
 	if numeric {
-		// The real-Graph quirk: the bitmask as a decimal string.
-		return strconv.Itoa(mask)
+		// The real-Graph quirk: the value as a decimal string, in Graph's schema
+		// numbering, where me is 0 (no flag) and each other name is one bit from
+		// family = 1 to unknownFutureValue = 64 ("8" is organization). mask has one
+		// bit per name, me's included, so the schema's number is mask without me's
+		// bit, shifted down by one; me with others is lost, as in Graph.
+		return strconv.Itoa(mask >> 1)
 	}
 	var names []string
 	for i, name := range audienceNames() {

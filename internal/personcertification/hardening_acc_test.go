@@ -2,6 +2,7 @@ package personcertification_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -337,25 +338,71 @@ func TestAccPersonCertification_patchNoContent(t *testing.T) {
 	})
 }
 
-// Graph has been seen answering allowedAudiences as a number; that is read as its flags,
-// never as drift.
+// Graph has been seen answering allowedAudiences as a number ("8" for organization, its
+// schema's numbering); that is read as its flags, never as drift. Every answer here is a
+// number: each step's apply, refresh and plan (which must be empty) read only numbers.
 func TestAccPersonCertification_numericAudiences(t *testing.T) {
 	s, provider := acctest.Mock(t)
 	s.InjectKind(mockgraph.KindAudienceNumber, "", 10000)
-	cfg := provider + minimalConfig("me", `  allowed_audiences = ["me", "organization"]`)
-	acctest.ParallelTest(t, nil, []resource.TestStep{
+	audiences := func(names ...string) statecheck.StateCheck {
+		checks := make([]knownvalue.Check, len(names))
+		for i, n := range names {
+			checks[i] = knownvalue.StringExact(n)
+		}
+		return expect("allowed_audiences", knownvalue.SetExact(checks))
+	}
+	step := func(hcl string, names ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:            provider + minimalConfig("me", hcl),
+			ConfigStateChecks: []statecheck.StateCheck{audiences(names...)},
+		}
+	}
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		step("", "organization"), // Graph's default, answered "8"
+		step(`  allowed_audiences = ["organization", "everyone"]`, "organization", "everyone"), // "40"
+		step(`  allowed_audiences = ["family"]`, "family"),                                     // "1"
+		step(`  allowed_audiences = ["federatedOrganizations"]`, "federatedOrganizations"),     // "16"
+		step(`  allowed_audiences = ["me"]`, "me"),                                             // "0"
 		{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expect("allowed_audiences", knownvalue.SetExact([]knownvalue.Check{
-					knownvalue.StringExact("me"), knownvalue.StringExact("organization")})),
-			},
-		},
-		{
-			Config: cfg,
+			Config: provider + minimalConfig("me", `  allowed_audiences = ["me"]`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			Check: func(*terraform.State) error {
+				if n := s.FaultCounts()[mockgraph.KindAudienceNumber]; n < 10 {
+					return fmt.Errorf("%d numeric answers, want every answer numeric", n)
+				}
+				return nil
+			},
 		},
 	})
+}
+
+// "me" with another audience is refused at plan time, with the reason, by both resources
+// (Graph numbers "me" 0 and would drop it), and nothing is sent.
+func TestAccPersonCertification_meWithOthersRefused(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	acctest.ParallelTest(t, nil, []resource.TestStep{
+		{
+			Config:      provider + minimalConfig("me", `  allowed_audiences = ["me", "organization"]`),
+			ExpectError: regexp.MustCompile(`allowed_audiences[\s\S]*"me"\s+cannot\s+be\s+combined\s+with\s+"organization"[\s\S]*Graph\s+numbers\s+"me"\s+as\s+0`),
+		},
+		{
+			Config: provider + `
+resource "graph_person_certifications" "test" {
+  certifications = {
+    "a" = {
+      user_id           = "me"
+      display_name      = "x"
+      allowed_audiences = ["everyone", "me"]
+    }
+  }
+}
+`,
+			ExpectError: regexp.MustCompile(`certifications\["a"\]\.allowed_audiences[\s\S]*"me"\s+cannot\s+be\s+combined\s+with\s+"everyone"`),
+		},
+	})
+	if n := len(s.Requests()); n != 0 {
+		t.Errorf("%d requests sent for a refused configuration, want 0", n)
+	}
 }

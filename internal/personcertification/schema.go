@@ -118,11 +118,13 @@ func Schema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Who can see the certification: any of " + quoteList(Audiences) + "; order never matters. " +
 					"It is a privacy setting, so it is always managed: when the configuration does not set it, the " +
 					"provider manages Graph's default, `[\"organization\"]`. Removing the attribute resets Graph to that " +
-					"default, and any other value in Graph (set elsewhere) shows as drift in the plan.",
+					"default, and any other value in Graph (set elsewhere) shows as drift in the plan. `me` (only the person) " +
+					"stands alone: Graph numbers it 0, no audience, so it cannot be combined with another.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
 					noNullElements{want: "an audience such as \"organization\""},
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(Audiences...)),
+					meAlone{},
 				},
 				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{types.StringValue(defaultAudience)})),
 			},

@@ -273,6 +273,44 @@ func (v noNullElements) ValidateList(_ context.Context, req validator.ListReques
 	}
 }
 
+// meAlone refuses `me` together with another audience. Graph's schema numbers `me` 0, the
+// value with no audience flag set, so `me` has no bit of its own: with another audience
+// Graph keeps only the other, and every refresh would show `me` missing, a difference no
+// apply can remove.
+type meAlone struct{}
+
+func (meAlone) Description(context.Context) string {
+	return `"me" only on its own`
+}
+
+func (meAlone) MarkdownDescription(context.Context) string { return "`me` only on its own" }
+
+func (meAlone) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	me := false
+	var others []string
+	for _, e := range req.ConfigValue.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		if s.ValueString() == "me" {
+			me = true
+		} else {
+			others = append(others, fmt.Sprintf("%q", s.ValueString()))
+		}
+	}
+	if me && len(others) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf(`"me" cannot be combined with %s. Graph numbers "me" as 0, the absence of every other `+
+				`audience, so next to another audience it is dropped: Graph would keep only %s, and every refresh `+
+				`would show "me" missing, a difference no apply can remove. Use ["me"] alone (only the person `+
+				`sees it), or leave "me" out.`, strings.Join(others, ", "), strings.Join(others, ", ")))
+	}
+}
+
 // datesInOrder refuses, at plan time, an end_date before start_date or before
 // issued_date: a certification cannot expire before it becomes valid or is issued.
 type datesInOrder struct{}

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -499,4 +501,67 @@ func oneErrorOrNone(t *testing.T, diags diag.Diagnostics, wantError bool) diag.D
 		t.Fatalf("got %d errors, want 1: %v", n, diags)
 	}
 	return diags.Errors()[0]
+}
+
+// `me` is Graph's zero value: next to another audience it is dropped, so it is refused at
+// plan time, for the single resource's attribute and for an entry of the set resource.
+func TestMeAlone(t *testing.T) {
+	set := func(names ...string) types.Set {
+		vals := make([]attr.Value, len(names))
+		for i, n := range names {
+			vals[i] = types.StringValue(n)
+		}
+		return types.SetValueMust(types.StringType, vals)
+	}
+	tests := []struct {
+		name      string
+		value     types.Set
+		wantError bool
+	}{
+		{"me alone", set("me"), false},
+		{"organization", set("organization"), false},
+		{"organization and everyone", set("organization", "everyone"), false},
+		{"me and organization", set("me", "organization"), true},
+		{"me and two others", set("family", "me", "everyone"), true},
+		{"me and an unknown", types.SetValueMust(types.StringType, []attr.Value{types.StringValue("me"), types.StringUnknown()}), false},
+		{"null", types.SetNull(types.StringType), false},
+		{"unknown", types.SetUnknown(types.StringType), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := path.Root("allowed_audiences")
+			var resp validator.SetResponse
+			meAlone{}.ValidateSet(context.Background(), validator.SetRequest{Path: p, PathExpression: p.Expression(), ConfigValue: tt.value}, &resp)
+			d := oneErrorOrNone(t, resp.Diagnostics, tt.wantError)
+			if d == nil {
+				return
+			}
+			if !strings.Contains(d.Summary(), "allowed_audiences") || !strings.Contains(d.Detail(), `Graph numbers "me" as 0`) {
+				t.Errorf("diagnostic %q: %q does not name the attribute and say why", d.Summary(), d.Detail())
+			}
+		})
+	}
+
+	// The schema carries it, so both resources run it: the single resource's attribute...
+	found := false
+	for _, v := range Schema(context.Background()).Attributes["allowed_audiences"].(schema.SetAttribute).Validators {
+		if _, ok := v.(meAlone); ok {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("allowed_audiences does not run meAlone")
+	}
+	// ...and an entry of graph_person_certifications.
+	_, diags := decodeOne(t, obj(map[string]tftypes.Value{
+		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("organization"), str("me")),
+	}))
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `"me" cannot be combined with "organization"`) {
+		t.Errorf("an entry with me and organization: %v", diags)
+	}
+	if _, diags := decodeOne(t, obj(map[string]tftypes.Value{
+		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("me")),
+	})); diags.HasError() {
+		t.Errorf("an entry with me alone: %v", diags)
+	}
 }
