@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -308,7 +309,9 @@ func (f ListFilter) Matches(c *Certification) bool {
 		eq(f.IssuingAuthority, c.GetIssuingAuthority())
 }
 
-// listPageSize is the $top asked for; Graph pages with @odata.nextLink either way.
+// listPageSize is the $top asked for. Graph's docs for this list document $top and $skip,
+// not @odata.nextLink: eachListed follows a next link when Graph writes one, and asks for
+// the next page with $skip when a full page comes without one.
 const listPageSize int32 = 100
 
 // ListCertifications returns all of a user's certifications matching f, following
@@ -352,22 +355,23 @@ func (c *Client) ListCertificationsUpTo(ctx context.Context, userID string, f Li
 
 // eachListed pages through a user's certifications ($filter when filter is not empty)
 // and hands each item's raw JSON to fn. A page whose body cannot be read is fetched again.
+//
+// The list's docs document $top and $skip, not @odata.nextLink, so a page without a next
+// link is not taken as the end when it is full: a page with as many items as $top asked
+// for is followed by the page at $skip = the items seen so far (same $top and $filter),
+// until a page comes back short. A next link, when Graph writes one, is followed as is.
+// A page asked for with $skip that brings nothing new (a server that ignores $skip) ends
+// the list too.
 func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(item json.RawMessage) error) error {
 	ctx, ex := withExchange(ctx)
 	builder := c.collection(userID)
-	top := listPageSize
-	params := &users.ItemProfileCertificationsRequestBuilderGetQueryParameters{Top: &top}
-	if filter != "" {
-		params.Filter = &filter
-	}
-	info, err := builder.ToGetRequestInformation(ctx, &users.ItemProfileCertificationsRequestBuilderGetRequestConfiguration{QueryParameters: params})
+	info, rel, err := c.listRequest(ctx, builder, userID, filter, 0)
 	if err != nil {
-		return &Error{Op: "list", Err: err}
+		return err
 	}
-	rel, relOK := collectionPath(userID)+"?$top="+strconv.Itoa(int(top)), true
-	if filter != "" {
-		rel += "&$filter=" + strings.ReplaceAll(url.QueryEscape(filter), "+", "%20")
-	}
+	relOK, bySkip := true, false
+	seen := 0                // items received, the $skip of a page asked for without a next link
+	ids := map[string]bool{} // ids received, to tell a $skip the server ignored
 	for page := 0; ; page++ {
 		var body struct {
 			Value    []json.RawMessage `json:"value"`
@@ -386,23 +390,64 @@ func (c *Client) eachListed(ctx context.Context, userID, filter string, fn func(
 				return &DecodeError{Err: fmt.Errorf("list page %d: %w", page+1, err)}
 			}
 		}
+		fresh := 0
 		for _, item := range body.Value {
+			var probe struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(item, &probe) == nil && probe.ID != "" && !ids[probe.ID] {
+				ids[probe.ID] = true
+				fresh++
+			}
 			if err := fn(item); err != nil {
 				return err
 			}
 		}
-		if body.NextLink == "" {
-			return nil
-		}
+		seen += len(body.Value)
 		if page > 10000 {
 			return &Error{Op: "list", Err: errors.New("more than 10000 pages; stopping")}
 		}
-		rel, relOK = c.relativeURL(body.NextLink)
-		info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
-		if err != nil {
-			return &Error{Op: "list", Err: err}
+		switch {
+		case body.NextLink != "":
+			rel, relOK = c.relativeURL(body.NextLink)
+			info, err = builder.WithUrl(body.NextLink).ToGetRequestInformation(ctx, nil)
+			if err != nil {
+				return &Error{Op: "list", Err: err}
+			}
+			bySkip = false
+		case len(body.Value) < int(listPageSize), bySkip && fresh == 0:
+			return nil
+		default:
+			// A full page and no next link: there may be more.
+			if info, rel, err = c.listRequest(ctx, builder, userID, filter, seen); err != nil {
+				return err
+			}
+			relOK, bySkip = true, true
 		}
 	}
+}
+
+// listRequest is the request for one page of a user's certifications: $top, $filter when
+// filter is not empty, and $skip when skip > 0; both as a direct request and as the URL a
+// batch item takes (relative to {endpoint}/beta).
+func (c *Client) listRequest(ctx context.Context, builder *users.ItemProfileCertificationsRequestBuilder, userID, filter string, skip int) (*abs.RequestInformation, string, error) {
+	top := listPageSize
+	params := &users.ItemProfileCertificationsRequestBuilderGetQueryParameters{Top: &top}
+	rel := collectionPath(userID) + "?$top=" + strconv.Itoa(int(top))
+	if skip > 0 {
+		s := int32(min(skip, math.MaxInt32))
+		params.Skip = &s
+		rel += "&$skip=" + strconv.Itoa(int(s))
+	}
+	if filter != "" {
+		params.Filter = &filter
+		rel += "&$filter=" + strings.ReplaceAll(url.QueryEscape(filter), "+", "%20")
+	}
+	info, err := builder.ToGetRequestInformation(ctx, &users.ItemProfileCertificationsRequestBuilderGetRequestConfiguration{QueryParameters: params})
+	if err != nil {
+		return nil, "", &Error{Op: "list", Err: err}
+	}
+	return info, rel, nil
 }
 
 // listPage fetches one list page: within a batch when batched is true and the batch gives

@@ -94,6 +94,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, rt route) {
 		items = append(items, s.render(u, c, false))
 	}
 	userID := u.ID
+	links := !s.noNextLinks
 	s.mu.Unlock()
 
 	if rt.count {
@@ -110,7 +111,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, rt route) {
 	if opts.count {
 		resp["@odata.count"] = total
 	}
-	if next := opts.skip + top; next < total {
+	if next := opts.skip + top; next < total && links {
 		resp["@odata.nextLink"] = nextLink(r, q, next)
 	}
 	writeJSON(w, http.StatusOK, resp)

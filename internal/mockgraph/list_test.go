@@ -90,6 +90,39 @@ func TestPagingFollowsAbsoluteNextLink(t *testing.T) {
 	})
 }
 
+// With next links off, a list honours $top and $skip and writes no @odata.nextLink, in a
+// batch as directly; a client walks the pages by $skip.
+func TestNextLinksOff(t *testing.T) {
+	s := start(t)
+	want := seedN(t, s, 250)
+	s.SetNextLinks(false)
+	var got []string
+	for skip := 0; ; skip += 100 {
+		body := do(t, s, http.MethodGet, fmt.Sprintf("%s?$top=100&$skip=%d", meColl, skip), nil).obj(t)
+		if link, ok := body["@odata.nextLink"]; ok {
+			t.Fatalf("$skip=%d: a next link %v with next links off", skip, link)
+		}
+		page := values(t, body)
+		for _, ent := range page {
+			got = append(got, str(t, ent, "id"))
+		}
+		if len(page) < 100 {
+			break
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("paged by $skip: %d ids, want the %d in creation order", len(got), len(want))
+	}
+	outer, items := sendBatch(t, s, []map[string]any{breq("1", "GET", "/me/profile/certifications?$top=100", nil)})
+	if page := items["1"].want(t, outer, http.StatusOK).obj(t); page["@odata.nextLink"] != nil || len(values(t, page)) != 100 {
+		t.Errorf("batched first page: %d items, next link %v; want 100 and none", len(values(t, page)), page["@odata.nextLink"])
+	}
+	s.SetNextLinks(true)
+	if _, pages := collect(t, s, meColl+"?$top=100"); pages != 3 {
+		t.Errorf("next links back on: %d pages followed, want 3", pages)
+	}
+}
+
 func TestNextLinkKeepsQueryAndCount(t *testing.T) {
 	s := start(t)
 	for i := range 30 {

@@ -104,6 +104,7 @@ type Server struct {
 	requests []*Request
 
 	pageSize       int
+	noNextLinks    bool // SetNextLinks(false)
 	acceptedToken  string
 	allowAnonymous bool
 	latency        time.Duration
@@ -156,6 +157,15 @@ func (s *Server) SetPageSize(n int) {
 		n = defaultPageSize
 	}
 	s.pageSize = n
+}
+
+// SetNextLinks switches @odata.nextLink in list answers on (the default) or off. Graph's
+// docs for this list document $top and $skip but not a next link; with links off, a list
+// still honours $top and $skip, and a client must ask for the next page itself.
+func (s *Server) SetNextLinks(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noNextLinks = !on
 }
 
 // SetAcceptedToken restricts auth to "Bearer <tok>". With "" any non-empty
