@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	urlFile := fs.String("url-file", "", "if set, write the base URL to this `file` once listening")
 	token := fs.String("token", "", "accept only this bearer `token` (default: any non-empty token)")
 	pageSize := fs.Int("page-size", 100, "list page size when $top is absent")
+	nextLinks := fs.Bool("next-links", true, "write @odata.nextLink in list answers (-next-links=false: $top and $skip only, as Graph's docs for the list promise)")
 	anonymous := fs.Bool("allow-anonymous", false, "accept requests without an Authorization header")
 	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
 	latency := fs.Duration("latency", 0, "added `delay` before every answer, e.g. 80ms for a realistic Graph")
@@ -139,6 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv.SetAcceptedToken(*token)
 	srv.SetPageSize(*pageSize)
+	srv.SetNextLinks(*nextLinks)
 	srv.SetAllowAnonymous(*anonymous)
 	srv.SetLatency(*latency)
 	srv.SetBudget(*budget, *budgetWindow)
