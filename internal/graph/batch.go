@@ -196,7 +196,8 @@ func (b *batcher) send(items []*batchItem) {
 	if err != nil {
 		return
 	}
-	ctx, ex := withExchange(ctx)
+	// Every item is a GET or a DELETE: the batch may be sent again as a GET may.
+	ctx, ex := withExchange(withIdempotent(ctx))
 	raw, err := b.c.send(ctx, info)
 	if err != nil {
 		switch status, _, _, _, _ := ex.snapshot(); status {
@@ -221,7 +222,7 @@ func (b *batcher) send(items []*batchItem) {
 			b.c.pace.throttled(headerValue(r.Headers, "Retry-After"))
 		}
 		it := byID[r.ID]
-		if it == nil || r.Status == 0 || retryable(it.method, r.Status, nil) {
+		if it == nil || r.Status == 0 || retryable(true, r.Status, nil) { // GET and DELETE only
 			continue // sent again directly, under the retry policy (429, 503, 504)
 		}
 		delete(byID, r.ID)

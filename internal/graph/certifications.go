@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
@@ -118,7 +120,15 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 	}
 	raw, err := c.send(ctx2, info)
 	if err != nil {
-		return nil, newError("update", ex, err)
+		uerr := newError("update", ex, err)
+		if outcomeOpen(uerr) {
+			// A 5xx (after the retries a PATCH gets, being idempotent) or no answer: Graph
+			// may have applied it. When it holds every value sent, it did.
+			if got, ok := c.updateApplied(ctx, userID, id, info.Content); ok {
+				return got, nil
+			}
+		}
+		return nil, uerr
 	}
 	if len(raw) == 0 {
 		return c.GetCertification(ctx, userID, id)
@@ -133,10 +143,99 @@ func (c *Client) UpdateCertification(ctx context.Context, userID, id string, bod
 }
 
 // DeleteCertification DELETEs one certification. A 404 is returned as an error; callers
-// decide whether it means done.
+// decide whether it means done. A DELETE whose outcome is open (a 5xx after the client's
+// retries, or no answer) is checked with a GET of the item: a 404 there means it was
+// deleted, and the delete succeeds.
 func (c *Client) DeleteCertification(ctx context.Context, userID, id string) error {
 	c.invalidateReads()
 	defer c.invalidateReads()
+	err := c.deleteOnce(ctx, userID, id)
+	if !outcomeOpen(err) {
+		return err
+	}
+	if _, gerr := c.GetCertification(ctx, userID, id); IsNotFound(gerr) {
+		tflog.Debug(ctx, "graph: a delete whose answer failed was applied", map[string]interface{}{"error": err.Error()})
+		return nil
+	}
+	return err
+}
+
+// outcomeOpen reports whether a failed write may have been applied anyway: Graph answered
+// a 5xx, or nothing came back after the request went out. Only a 429 (and other 4xx) says
+// that Graph did not act.
+func outcomeOpen(err error) bool {
+	var ge *Error
+	if !errors.As(err, &ge) {
+		return false
+	}
+	return ge.Status >= 500 || (ge.Status == 0 && ge.Attempts > 0)
+}
+
+// updateApplied reads the certification back after a PATCH whose outcome is open, and
+// returns it when Graph holds every value the PATCH sent (body, as sent).
+func (c *Client) updateApplied(ctx context.Context, userID, id string, body []byte) (*Certification, bool) {
+	info, err := c.item(userID, id).ToGetRequestInformation(ctx, nil)
+	if err != nil {
+		return nil, false
+	}
+	raw, err := c.send(ctx, info)
+	if err != nil {
+		return nil, false
+	}
+	got, err := decodeCertification(raw)
+	if err != nil || !holdsSent(body, raw, got) {
+		return nil, false
+	}
+	return got, true
+}
+
+// holdsSent reports whether an entity (raw, and got as decoded) holds every property of a
+// PATCH body: the same strings, numbers (as doubles), booleans and lists, nested objects
+// member by member, null for an explicit null, and the same audiences however Graph
+// writes them (names in any order, or a number).
+func holdsSent(body, raw []byte, got *Certification) bool {
+	var want, have map[string]any
+	if json.Unmarshal(body, &want) != nil || json.Unmarshal(raw, &have) != nil {
+		return false
+	}
+	for k, v := range want {
+		switch {
+		case strings.HasPrefix(k, "@"):
+		case k == "allowedAudiences":
+			s, _ := v.(string)
+			a, err := models.ParseAllowedAudiences(s)
+			flags, ok := a.(*models.AllowedAudiences)
+			if err != nil || !ok || flags == nil || got.GetAllowedAudiences() == nil || *got.GetAllowedAudiences() != *flags {
+				return false
+			}
+		case !sameJSON(v, have[k]):
+			return false
+		}
+	}
+	return true
+}
+
+// sameJSON compares two decoded JSON values; an object's members are compared for the
+// members of want only, annotations aside.
+func sameJSON(want, have any) bool {
+	w, isObject := want.(map[string]any)
+	if !isObject {
+		return reflect.DeepEqual(want, have)
+	}
+	h, ok := have.(map[string]any)
+	if !ok {
+		return false
+	}
+	for k, v := range w {
+		if !strings.HasPrefix(k, "@") && !sameJSON(v, h[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// deleteOnce sends the DELETE, within a batch when one takes it.
+func (c *Client) deleteOnce(ctx context.Context, userID, id string) error {
 	if a, ok, err := c.deletes.do(ctx, "DELETE", collectionPath(userID)+"/"+url.PathEscape(id)); err != nil {
 		return &Error{Op: "delete", Err: err}
 	} else if ok {

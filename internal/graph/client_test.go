@@ -517,14 +517,14 @@ func TestNumericAudiencesAreRepaired(t *testing.T) {
 // the call fails at once with Graph's answer instead of sleeping past the deadline.
 func TestDeadlineBeatsRetryAfter(t *testing.T) {
 	s, c := fixture(t)
-	s.Inject(mockgraph.Fault{Op: "create", Status: http.StatusServiceUnavailable, RetryAfter: "5", Times: 10})
+	s.Inject(mockgraph.Fault{Op: "create", Status: http.StatusTooManyRequests, RetryAfter: "5", Times: 10})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err := c.CreateCertification(ctx, graph.Me, body("x"))
 	elapsed := time.Since(start)
 	if err == nil {
-		t.Fatal("create succeeded through a 503")
+		t.Fatal("create succeeded through a 429")
 	}
 	if elapsed >= 2*time.Second {
 		t.Errorf("returned after %v; it slept past the deadline", elapsed)
@@ -533,8 +533,8 @@ func TestDeadlineBeatsRetryAfter(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Errorf("returned only once the deadline had passed (%v)", elapsed)
 	}
-	if graph.StatusOf(err) != http.StatusServiceUnavailable {
-		t.Errorf("err = %v, want status 503", err)
+	if graph.StatusOf(err) != http.StatusTooManyRequests {
+		t.Errorf("err = %v, want status 429", err)
 	}
 	if n := len(s.Requests()); n != 1 {
 		t.Errorf("%d attempts, want 1", n)

@@ -20,13 +20,13 @@ import (
 // Batched creates: many POSTs to users' certification collections in Graph JSON batches.
 //
 // Unlike the batcher of batch.go, a create is not idempotent, so an item is only ever sent
-// again when Graph said it did not act on it: the item was answered 429 or 503, the whole
-// batch was answered 429 or 503 (the retry policy repeats the POST /$batch itself only
-// then), or the whole batch was refused with another 4xx (then batching is turned off and
-// the item goes direct). Everything else that leaves the outcome open (no answer, a
-// timeout, a 5xx other than 503, a 2xx that cannot be read, a batch answer without this
-// item) is reported as Lost and never sent again: the caller looks for the certification
-// first, as it does after a lost direct create.
+// again when Graph said it did not act on it: the item was answered 429, the whole batch was
+// answered 429 (the retry policy repeats the POST /$batch itself only then), or the whole
+// batch was refused with another 4xx (then batching is turned off and the item goes
+// direct). Only a 429 is documented as refused before any effect. Everything else that
+// leaves the outcome open (no answer, a timeout, any 5xx, 503 included, a 2xx that cannot
+// be read, a batch answer without this item) is reported as Lost and never sent again: the
+// caller looks for the certification first, as it does after a lost direct create.
 
 // createBatchesInFlight bounds the batches (or, without batching, the direct creates) one
 // CreateCertifications call has in flight. The pacer bounds the whole client on top.
@@ -40,10 +40,10 @@ type CreateRequest struct {
 
 // CreateResult is the outcome of one CreateRequest, in the same order as the requests.
 //   - Cert != nil: created; Cert is Graph's answer (decoded like CreateCertification's, id checked).
-//   - Err != nil, Lost == false: Graph definitely did not create it (a 4xx other than 429, a 503 after retries,
-//     an error before sending); Err is an *Error like CreateCertification's (StatusOf, IsNotFound work on it).
-//   - Err != nil, Lost == true: Graph may have created it (no answer, a timeout, 500/502/504, a 2xx without a
-//     readable id): the caller must search for it before posting again. When the id could be recovered from an
+//   - Err != nil, Lost == false: Graph definitely did not create it (a 4xx, a 429 after retries, an error
+//     before sending); Err is an *Error like CreateCertification's (StatusOf, IsNotFound work on it).
+//   - Err != nil, Lost == true: Graph may have created it (no answer, a timeout, a 5xx such as 500, 502, 503
+//     or 504, a 2xx without a readable id): the caller must search for it before posting again. When the id could be recovered from an
 //     unreadable 2xx, Err is a *DecodeError with ID set (as CreateCertification does).
 type CreateResult struct {
 	Cert *Certification
@@ -57,14 +57,14 @@ type createItem struct {
 	user    string
 	info    *abs.RequestInformation // the direct POST, built once: its body is sent as is
 	payload json.RawMessage         // the same body, for a batch item
-	sent    int                     // times sent and refused with 429 or 503
+	sent    int                     // times sent and refused with 429
 	last    batchAnswer             // the last such answer, reported when retries run out
 	delay   time.Duration           // the wait its last answer asked for
 }
 
 // CreateCertifications creates every request, up to 20 per $batch, several batches in flight (bounded, e.g. 8),
-// under the client's pacer (pace.go) and retry policy. An item answered 429 or 503 inside a batch was not applied:
-// it is sent again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
+// under the client's pacer (pace.go) and retry policy. An item answered 429 inside a batch was not applied: it is
+// sent again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
 // When batching is off (c.batchOff, or a nil batcher config), or for a single request, it falls back to
 // CreateCertification per request (concurrently, bounded). It invalidates coalesced reads like CreateCertification.
 func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest) []CreateResult {
@@ -125,7 +125,7 @@ func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest)
 
 // createRound sends pending in batches of up to maxBatch, at most createBatchesInFlight at
 // a time, and settles every item it can in out. It returns the items to send again in a
-// later batch (answered 429 or 503) and those to send directly (refused by a server that
+// later batch (answered 429) and those to send directly (refused by a server that
 // does not take batches).
 func (c *Client) createRound(ctx context.Context, pending []*createItem, out []CreateResult) (again, direct []*createItem) {
 	var chunks [][]*createItem
@@ -182,9 +182,9 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 	if err != nil {
 		status, _, _, _, attempts := ex.snapshot()
 		switch {
-		case attempts == 0, status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
-			// Never sent, or the last attempt was refused unapplied after the retry
-			// policy's retries: nothing was created.
+		case attempts == 0, status == http.StatusTooManyRequests:
+			// Never sent, or the last attempt was throttled after the retry policy's
+			// retries: nothing was created.
 			settleAll(newError("create", ex, err), false)
 		case status >= 400 && status < 500:
 			// The batch itself was refused, none of it run: a server that does not
@@ -192,7 +192,8 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 			c.deletes.off(ctx, fmt.Sprintf("the batch was answered %d", status))
 			return nil, items
 		default:
-			// No answer, a timeout, a 5xx: any of the items may have been created.
+			// No answer, a timeout, a 5xx (503 included: only a 429 is refused before
+			// any effect): any of the items may have been created.
 			settleAll(newError("create", ex, err), true)
 		}
 		return nil, nil
@@ -219,13 +220,11 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		case r.Status >= 200 && r.Status < 300:
 			cert, err := createdFrom(r.Body)
 			out[it.idx] = createResult(cert, err)
-		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
+		case r.Status == http.StatusTooManyRequests:
+			// Graph counts batch items one by one: a throttled item holds every
+			// request of the client, the next batch included.
 			retryAfter := headerValue(r.Headers, "Retry-After")
-			if r.Status == http.StatusTooManyRequests {
-				// Graph counts batch items one by one: a throttled item holds every
-				// request of the client, the next batch included.
-				c.pace.throttled(retryAfter)
-			}
+			c.pace.throttled(retryAfter)
 			it.sent++
 			it.last = a
 			if it.sent > c.retry.MaxRetries {
@@ -237,8 +236,8 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		case r.Status >= 400 && r.Status < 500:
 			out[it.idx] = CreateResult{Err: itemError(a, it.sent+1)}
 		default:
-			// 500, 502, 504 (Graph's backend failed behind its gateway), or a status
-			// that says nothing: the create may have been applied.
+			// 500, 502, 503, 504 (Graph's backend failed, or its gateway gave up), or a
+			// status that says nothing: the create may have been applied.
 			out[it.idx] = CreateResult{Err: itemError(a, it.sent+1), Lost: true}
 		}
 	}
@@ -286,12 +285,14 @@ func createResult(cert *Certification, err error) CreateResult {
 	if err == nil {
 		return CreateResult{Cert: cert}
 	}
-	return CreateResult{Err: err, Lost: createMayHaveApplied(err)}
+	return CreateResult{Err: err, Lost: CreateMayHaveApplied(err)}
 }
 
-// createMayHaveApplied reports whether a failed create may still have been applied: an
-// unreadable 2xx, no answer after the request went out, or a 5xx other than 503.
-func createMayHaveApplied(err error) bool {
+// CreateMayHaveApplied reports whether a failed create may still have been applied: an
+// unreadable 2xx, no answer after the request went out, or any 5xx (500, 502, 503, 504:
+// only a 429 is documented as refused before any effect). Such a create is settled by
+// looking for the certification before posting again, never by posting blindly.
+func CreateMayHaveApplied(err error) bool {
 	var de *DecodeError
 	if errors.As(err, &de) {
 		return true
@@ -300,11 +301,8 @@ func createMayHaveApplied(err error) bool {
 	if !errors.As(err, &ge) {
 		return true // not one of ours: nothing says it was not sent
 	}
-	switch ge.Status {
-	case 0:
+	if ge.Status == 0 {
 		return ge.Attempts > 0 // Attempts == 0: it never left the client
-	case http.StatusServiceUnavailable:
-		return false
 	}
 	return ge.Status >= 500
 }

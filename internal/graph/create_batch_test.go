@@ -125,34 +125,67 @@ func TestCreateCertificationsItemError(t *testing.T) {
 	}
 }
 
-// Items throttled or unavailable were not applied: they are sent again, and exactly one
-// certification per request is created.
+// Throttled items were not applied (a 429 is refused before any effect): they are sent
+// again, and exactly one certification per request is created.
 func TestCreateCertificationsItemsRetried(t *testing.T) {
-	for _, kind := range []mockgraph.Kind{mockgraph.KindThrottle, mockgraph.KindUnavailable} {
-		t.Run(string(kind), func(t *testing.T) {
+	s, c := createFixture(t, true, graph.RetryPolicy{})
+	s.InjectKind(mockgraph.KindThrottle, "create", 7)
+	reqs := createRequests(30)
+	res := c.CreateCertifications(ctxT(t), reqs)
+	for i := range reqs {
+		checkCreated(t, s, reqs, res, i)
+	}
+	if got := held(s); got != 30 {
+		t.Errorf("the mock holds %d certifications, want exactly 30", got)
+	}
+	n := count(s)
+	if n.batched["POST"] != 37 || n.direct["POST"] != 0 || n.batches < 3 {
+		t.Errorf("%d batches carrying %d POSTs, %d direct; want 30 + 7 retried POSTs in at least 3 batches",
+			n.batches, n.batched["POST"], n.direct["POST"])
+	}
+}
+
+// An item answered 503 may have been applied (Graph promises "not applied" only for a
+// 429): it is Lost and never sent again, whether Graph applied it (unavailable-after) or
+// not (unavailable). Either way there is no twin.
+func TestCreateCertificationsItemsUnavailableAreLost(t *testing.T) {
+	for _, tc := range []struct {
+		kind mockgraph.Kind
+		held int
+	}{{mockgraph.KindUnavailableAfter, 30}, {mockgraph.KindUnavailable, 23}} {
+		t.Run(string(tc.kind), func(t *testing.T) {
 			s, c := createFixture(t, true, graph.RetryPolicy{})
-			s.InjectKind(kind, "create", 7)
+			s.InjectKind(tc.kind, "create", 7)
 			reqs := createRequests(30)
 			res := c.CreateCertifications(ctxT(t), reqs)
-			for i := range reqs {
+			lost := 0
+			for i, r := range res {
+				if r.Lost {
+					lost++
+					if r.Cert != nil || graph.StatusOf(r.Err) != http.StatusServiceUnavailable {
+						t.Errorf("request %d: %+v, want Lost with the item's 503", i, r)
+					}
+					continue
+				}
 				checkCreated(t, s, reqs, res, i)
 			}
-			if got := held(s); got != 30 {
-				t.Errorf("the mock holds %d certifications, want exactly 30", got)
+			if lost != 7 {
+				t.Errorf("%d Lost, want the 7 answered 503", lost)
 			}
-			n := count(s)
-			if n.batched["POST"] != 37 || n.direct["POST"] != 0 || n.batches < 3 {
-				t.Errorf("%d batches carrying %d POSTs, %d direct; want 30 + 7 retried POSTs in at least 3 batches",
-					n.batches, n.batched["POST"], n.direct["POST"])
+			if got := held(s); got != tc.held {
+				t.Errorf("the mock holds %d certifications, want %d: nothing sent twice", got, tc.held)
+			}
+			if n := count(s); n.batched["POST"] != 30 || n.direct["POST"] != 0 {
+				t.Errorf("%d batched and %d direct POSTs, want 30 and 0", n.batched["POST"], n.direct["POST"])
 			}
 		})
 	}
 }
 
-// An item refused every time gets the last refusal once the retry policy is spent.
+// An item throttled every time gets the last refusal once the retry policy is spent.
 func TestCreateCertificationsRetriesRunOut(t *testing.T) {
 	s, c := createFixture(t, true, graph.RetryPolicy{MaxRetries: 1})
-	s.Inject(mockgraph.Fault{Op: "create", Status: http.StatusServiceUnavailable, RetryAfter: "0", Times: 4})
+	s.Inject(mockgraph.Fault{Op: "create", Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 4})
 	reqs := createRequests(3)
 	res := c.CreateCertifications(ctxT(t), reqs)
 	// The mock runs items in request order: all three are refused once, then the first again.
@@ -164,8 +197,8 @@ func TestCreateCertificationsRetriesRunOut(t *testing.T) {
 		}
 		failed++
 		var ge *graph.Error
-		if r.Lost || !errors.As(r.Err, &ge) || ge.Status != http.StatusServiceUnavailable || ge.Attempts != 2 || i != 0 {
-			t.Errorf("request %d: %+v (%v), want request 0 to fail with a definite 503 after 2 attempts", i, r, r.Err)
+		if r.Lost || !errors.As(r.Err, &ge) || ge.Status != http.StatusTooManyRequests || ge.Attempts != 2 || i != 0 {
+			t.Errorf("request %d: %+v (%v), want request 0 to fail with a definite 429 after 2 attempts", i, r, r.Err)
 		}
 	}
 	if n := count(s); failed != 1 || held(s) != 2 || n.batches != 2 || n.batched["POST"] != 6 {
@@ -207,6 +240,7 @@ func TestCreateCertificationsBatchAnswerLost(t *testing.T) {
 		held   int
 	}{
 		{"reset after", func(s *mockgraph.Server) { s.InjectKind(mockgraph.KindResetAfter, "batch", 1) }, 10},
+		{"unavailable after", func(s *mockgraph.Server) { s.InjectKind(mockgraph.KindUnavailableAfter, "batch", 1) }, 10},
 		{"truncated", func(s *mockgraph.Server) { s.InjectKind(mockgraph.KindTruncated, "batch", 1) }, 10},
 		// The mock answers a canned fault before running anything, but a client cannot
 		// know that from a 500 or a 504.
@@ -214,6 +248,10 @@ func TestCreateCertificationsBatchAnswerLost(t *testing.T) {
 			s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusInternalServerError})
 		}, 0},
 		{"504", func(s *mockgraph.Server) { s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusGatewayTimeout}) }, 0},
+		// Only a 429 is documented as refused before any effect.
+		{"503", func(s *mockgraph.Server) {
+			s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+		}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, c := createFixture(t, true, graph.RetryPolicy{})
@@ -238,7 +276,7 @@ func TestCreateCertificationsBatchAnswerLost(t *testing.T) {
 // An item whose answer is lost inside the batch (the backend failed behind Graph's
 // gateway after applying it, or answered without an id) is Lost alone.
 func TestCreateCertificationsItemAnswerLost(t *testing.T) {
-	for _, kind := range []mockgraph.Kind{mockgraph.KindResetAfter, mockgraph.KindNoID} {
+	for _, kind := range []mockgraph.Kind{mockgraph.KindResetAfter, mockgraph.KindUnavailableAfter, mockgraph.KindNoID} {
 		t.Run(string(kind), func(t *testing.T) {
 			s, c := createFixture(t, true, graph.RetryPolicy{})
 			s.InjectKind(kind, "create", 1)
@@ -252,8 +290,9 @@ func TestCreateCertificationsItemAnswerLost(t *testing.T) {
 				if !errors.As(res[0].Err, &de) {
 					t.Errorf("a 201 without an id: %v, want a *graph.DecodeError", res[0].Err)
 				}
-			} else if graph.StatusOf(res[0].Err) != http.StatusGatewayTimeout {
-				t.Errorf("reset after: %v, want the item's 504", res[0].Err)
+			} else if want := map[mockgraph.Kind]int{mockgraph.KindResetAfter: http.StatusGatewayTimeout,
+				mockgraph.KindUnavailableAfter: http.StatusServiceUnavailable}[kind]; graph.StatusOf(res[0].Err) != want {
+				t.Errorf("%s: %v, want the item's %d", kind, res[0].Err, want)
 			}
 			for i := 1; i < len(reqs); i++ {
 				checkCreated(t, s, reqs, res, i)
@@ -266,10 +305,10 @@ func TestCreateCertificationsItemAnswerLost(t *testing.T) {
 	}
 }
 
-// A whole batch answered 503 ran nothing: the retry policy sends the batch again.
-func TestCreateCertificationsBatchUnavailable(t *testing.T) {
+// A whole batch answered 429 ran nothing: the retry policy sends the batch again.
+func TestCreateCertificationsBatchThrottled(t *testing.T) {
 	s, c := createFixture(t, true, graph.RetryPolicy{})
-	s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusServiceUnavailable, RetryAfter: "0", Times: 2})
+	s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusTooManyRequests, RetryAfter: "0", Times: 2})
 	reqs := createRequests(8)
 	res := c.CreateCertifications(ctxT(t), reqs)
 	for i := range reqs {
@@ -282,10 +321,10 @@ func TestCreateCertificationsBatchUnavailable(t *testing.T) {
 
 	// Without retries, the refusal is each item's definite error.
 	s, c = createFixture(t, true, graph.RetryPolicy{MaxRetries: graph.NoRetries})
-	s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusServiceUnavailable, RetryAfter: "0"})
+	s.Inject(mockgraph.Fault{Op: "batch", Status: http.StatusTooManyRequests, RetryAfter: "0"})
 	for i, r := range c.CreateCertifications(ctxT(t), createRequests(3)) {
-		if r.Lost || graph.StatusOf(r.Err) != http.StatusServiceUnavailable {
-			t.Errorf("request %d: %+v, want a definite 503", i, r)
+		if r.Lost || graph.StatusOf(r.Err) != http.StatusTooManyRequests {
+			t.Errorf("request %d: %+v, want a definite 429", i, r)
 		}
 	}
 	if held(s) != 0 {
@@ -393,11 +432,11 @@ func TestCreateCertificationsInvalidateReads(t *testing.T) {
 	}
 }
 
-// Thousands of creates under random throttling and unavailability, inside batches and of
-// whole batches: every one is created exactly once, at under 0.1 requests per create.
+// Thousands of creates under random throttling, inside batches and of whole batches: every
+// one is created exactly once, at under 0.1 requests per create.
 func TestCreateCertificationsThousands(t *testing.T) {
 	s, c := createFixture(t, true, graph.RetryPolicy{})
-	s.SetChaos(mockgraph.Chaos{Rate: 0.05, Seed: 14, Kinds: []mockgraph.Kind{mockgraph.KindThrottle, mockgraph.KindUnavailable}})
+	s.SetChaos(mockgraph.Chaos{Rate: 0.05, Seed: 14, Kinds: []mockgraph.Kind{mockgraph.KindThrottle}})
 	const n = 2000
 	reqs := createRequests(n)
 	start := time.Now()

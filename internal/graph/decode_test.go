@@ -210,3 +210,37 @@ func TestDecodeCertification_errors(t *testing.T) {
 		})
 	}
 }
+
+// holdsSent decides whether a PATCH answered 5xx was applied: Graph must hold every value
+// sent, compared as Graph stores it.
+func TestHoldsSent(t *testing.T) {
+	const sent = `{"@odata.type":"#microsoft.graph.personCertification","displayName":"A","description":null,` +
+		`"allowedAudiences":"organization,everyone","inference":{"@odata.type":"#microsoft.graph.inferenceData","confidenceScore":0.92,"userHasVerifiedAccuracy":true},` +
+		`"source":{"type":["User","HR"]}}`
+	for _, tc := range []struct {
+		name string
+		got  string
+		want bool
+	}{
+		{"the same", `{"id":"x","displayName":"A","allowedAudiences":"organization,everyone","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]},"webUrl":"https://x.example"}`, true},
+		{"null as absent", `{"id":"x","displayName":"A","description":null,"allowedAudiences":"everyone,organization","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, true},
+		{"audiences as Graph's number", `{"id":"x","displayName":"A","allowedAudiences":"40","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, true},
+		{"other text", `{"id":"x","displayName":"B","allowedAudiences":"organization,everyone","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, false},
+		{"not cleared", `{"id":"x","displayName":"A","description":"old","allowedAudiences":"organization,everyone","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, false},
+		{"other audiences", `{"id":"x","displayName":"A","allowedAudiences":"organization","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, false},
+		{"unreadable audiences", `{"id":"x","displayName":"A","allowedAudiences":"Organization","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, false},
+		{"other nested value", `{"id":"x","displayName":"A","allowedAudiences":"organization,everyone","inference":{"confidenceScore":0.9,"userHasVerifiedAccuracy":true},"source":{"type":["User","HR"]}}`, false},
+		{"other list order", `{"id":"x","displayName":"A","allowedAudiences":"organization,everyone","inference":{"confidenceScore":0.92,"userHasVerifiedAccuracy":true},"source":{"type":["HR","User"]}}`, false},
+		{"nested object missing", `{"id":"x","displayName":"A","allowedAudiences":"organization,everyone","source":{"type":["User","HR"]}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := decodeCertification([]byte(tc.got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := holdsSent([]byte(sent), []byte(tc.got), c); got != tc.want {
+				t.Errorf("holdsSent = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

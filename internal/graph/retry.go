@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -17,7 +18,8 @@ import (
 // NoRetries as RetryPolicy.MaxRetries turns retries off.
 const NoRetries = -1
 
-// RetryPolicy bounds retries of throttled and unavailable answers (429, 503, 504).
+// RetryPolicy bounds retries of throttled answers (429), and of unavailable ones (503, 504)
+// and lost answers for requests that may be repeated (retryable).
 type RetryPolicy struct {
 	// MaxRetries is the most retries after the first attempt. 0 takes the default (8);
 	// NoRetries turns them off.
@@ -60,22 +62,41 @@ func newRetryHandler(p RetryPolicy) *retryHandler {
 	return &retryHandler{policy: p.withDefaults(), now: time.Now}
 }
 
-// retryable decides whether an attempt's outcome is retried. 429 and 503 mean Graph did
-// not act, so every method is retried. A 504, or no answer at all, may follow a write
-// Graph already applied: only idempotent methods are retried then. A POST's lost answer is
-// settled by its caller, which looks for the object before posting again.
-func retryable(method string, status int, err error) bool {
-	idempotent := method != http.MethodPost
+// retryable decides whether an attempt's outcome is retried. Only a 429 says that Graph did
+// not act (it throttles before doing anything), so it is retried for every request. A 503, a
+// 504 or no answer at all may follow a write Graph already applied: only idempotent requests
+// are retried then (see idempotent). A POST's lost answer is settled by its caller, which
+// looks for the object before posting again. 500 and 502 are not retried at all.
+func retryable(idempotent bool, status int, err error) bool {
 	if err != nil {
 		return idempotent
 	}
 	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return true
-	case http.StatusGatewayTimeout:
+	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return idempotent
 	}
 	return false
+}
+
+type idempotentKey struct{}
+
+// withIdempotent marks the requests sent with ctx as safe to repeat even when their method
+// is POST: a $batch of GETs and DELETEs.
+func withIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+// idempotent reports whether req may be sent again after an answer that leaves its outcome
+// open: every GET, PATCH (the same values again) and DELETE, and a POST marked by
+// withIdempotent. A POST that creates is never repeated on such an answer.
+func idempotent(req *http.Request) bool {
+	if req.Method != http.MethodPost {
+		return true
+	}
+	marked, _ := req.Context().Value(idempotentKey{}).(bool)
+	return marked
 }
 
 func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Request) (*http.Response, error) {
@@ -116,7 +137,7 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 			drain(resp)
 			return nil, ctx.Err()
 		}
-		if !retryable(req.Method, status, err) || attempt >= h.policy.MaxRetries {
+		if !retryable(idempotent(req), status, err) || attempt >= h.policy.MaxRetries {
 			return resp, err
 		}
 		retryAfter := ""

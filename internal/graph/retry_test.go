@@ -37,21 +37,36 @@ func TestRetryPolicyDefaults(t *testing.T) {
 func TestRetryable(t *testing.T) {
 	reset := errors.New("connection reset by peer")
 	tests := []struct {
-		method string
-		status int
-		err    error
-		want   bool
+		idempotent bool // GET, PATCH, DELETE, a $batch of GETs and DELETEs; not a create's POST
+		status     int
+		err        error
+		want       bool
 	}{
-		{"GET", 429, nil, true}, {"POST", 429, nil, true}, {"PATCH", 503, nil, true}, {"POST", 503, nil, true},
-		// A 504 or a lost answer may follow an applied write: never re-POST blindly.
-		{"GET", 504, nil, true}, {"DELETE", 504, nil, true}, {"PATCH", 504, nil, true}, {"POST", 504, nil, false},
-		{"GET", 0, reset, true}, {"PATCH", 0, reset, true}, {"DELETE", 0, reset, true}, {"POST", 0, reset, false},
-		{"GET", 200, nil, false}, {"POST", 400, nil, false}, {"GET", 401, nil, false}, {"PATCH", 403, nil, false},
-		{"GET", 404, nil, false}, {"POST", 409, nil, false}, {"GET", 500, nil, false}, {"GET", 502, nil, false},
+		// Only a 429 says Graph did not act: retried for every request.
+		{true, 429, nil, true}, {false, 429, nil, true},
+		// A 503, a 504 or a lost answer may follow an applied write: never re-POST blindly.
+		{true, 503, nil, true}, {false, 503, nil, false},
+		{true, 504, nil, true}, {false, 504, nil, false},
+		{true, 0, reset, true}, {false, 0, reset, false},
+		{true, 200, nil, false}, {false, 400, nil, false}, {true, 401, nil, false}, {true, 403, nil, false},
+		{true, 404, nil, false}, {false, 409, nil, false}, {true, 500, nil, false}, {true, 502, nil, false},
+		{false, 500, nil, false}, {false, 502, nil, false},
 	}
 	for _, tt := range tests {
-		if got := retryable(tt.method, tt.status, tt.err); got != tt.want {
-			t.Errorf("retryable(%s, %d, %v) = %v, want %v", tt.method, tt.status, tt.err, got, tt.want)
+		if got := retryable(tt.idempotent, tt.status, tt.err); got != tt.want {
+			t.Errorf("retryable(%v, %d, %v) = %v, want %v", tt.idempotent, tt.status, tt.err, got, tt.want)
+		}
+	}
+	get, _ := http.NewRequest(http.MethodGet, "https://graph.example/beta/me", nil)
+	patch, _ := http.NewRequest(http.MethodPatch, "https://graph.example/beta/me", nil)
+	post, _ := http.NewRequest(http.MethodPost, "https://graph.example/beta/me/profile/certifications", nil)
+	batch := post.WithContext(withIdempotent(context.Background()))
+	for _, tc := range []struct {
+		req  *http.Request
+		want bool
+	}{{get, true}, {patch, true}, {post, false}, {batch, true}} {
+		if got := idempotent(tc.req); got != tc.want {
+			t.Errorf("idempotent(%s, marked %v) = %v, want %v", tc.req.Method, tc.req.Context().Value(idempotentKey{}), got, tc.want)
 		}
 	}
 }
@@ -228,15 +243,15 @@ func TestIntercept_retriesReplayTheSameBody(t *testing.T) {
 
 func TestIntercept_stopsAfterMaxRetries(t *testing.T) {
 	p := &fakePipeline{respond: func(int, *http.Request) (*http.Response, error) {
-		return answer(http.StatusServiceUnavailable, "0"), nil
+		return answer(http.StatusTooManyRequests, "0"), nil
 	}}
 	h := newRetryHandler(RetryPolicy{MaxRetries: 2})
 	resp, err := h.Intercept(p, 0, newPost(t, context.Background(), "{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("status = %d, want the last 503", resp.StatusCode)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("status = %d, want the last 429", resp.StatusCode)
 	}
 	if p.calls() != 3 {
 		t.Errorf("%d attempts, want 1 + MaxRetries = 3", p.calls())
@@ -257,6 +272,9 @@ func TestIntercept_noRetry(t *testing.T) {
 		{"success", answer(http.StatusOK, ""), nil, nil},
 		{"400", answer(http.StatusBadRequest, ""), nil, nil},
 		{"500 even with Retry-After", answer(http.StatusInternalServerError, "0"), nil, nil},
+		// A create's POST answered 503 or 504 may have been applied: never sent again here.
+		{"503 to a POST", answer(http.StatusServiceUnavailable, "0"), nil, nil},
+		{"504 to a POST", answer(http.StatusGatewayTimeout, "0"), nil, nil},
 		{"transport error", nil, transportErr, transportErr},
 	}
 	for _, tt := range tests {
@@ -273,6 +291,20 @@ func TestIntercept_noRetry(t *testing.T) {
 				t.Errorf("%d attempts, want 1", p.calls())
 			}
 		})
+	}
+}
+
+// A POST marked idempotent (a $batch of GETs and DELETEs) is retried on a 503 as a GET is.
+func TestIntercept_idempotentPostRetried(t *testing.T) {
+	p := &fakePipeline{respond: func(n int, _ *http.Request) (*http.Response, error) {
+		if n == 0 {
+			return answer(http.StatusServiceUnavailable, "0"), nil
+		}
+		return answer(http.StatusOK, ""), nil
+	}}
+	resp, err := newRetryHandler(RetryPolicy{}).Intercept(p, 0, newPost(t, withIdempotent(context.Background()), "{}"))
+	if err != nil || resp.StatusCode != http.StatusOK || p.calls() != 2 {
+		t.Errorf("Intercept = %v, %v after %d attempts; want 200 after 2", resp, err, p.calls())
 	}
 }
 

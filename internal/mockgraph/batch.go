@@ -110,7 +110,8 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, body []byte,
 		s.mu.Unlock()
 	}
 	// throttle, unavailable and reset-before refuse the batch before any item
-	// runs; slow, reset-after and truncated act on the answer after all ran.
+	// runs; slow, reset-after, unavailable-after and truncated act on the answer
+	// after all ran.
 	s.withKind(kind, w, r, func(w http.ResponseWriter) { s.runBatch(w, r, body, bodyErr, entry) })
 }
 
@@ -300,8 +301,9 @@ func itemKindFits(k Kind) bool { return k != KindTruncated }
 //	              (the batched form of a committed-but-lost answer);
 //	slow:         applied and answered normally, but the whole batch answers late.
 //
-// throttle, unavailable, read-lag, patch-204 and the audience kinds act on the
-// item exactly as on a direct request (withKind); truncated is never drawn.
+// throttle, unavailable, unavailable-after, read-lag, patch-204 and the audience
+// kinds act on the item exactly as on a direct request (withKind); truncated is
+// never drawn.
 func (s *Server) withItemKind(k Kind, w http.ResponseWriter, r *http.Request, dispatch func(http.ResponseWriter)) bool {
 	switch k {
 	case KindResetBefore:

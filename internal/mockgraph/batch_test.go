@@ -564,6 +564,7 @@ func TestBatchItemChaosKinds(t *testing.T) {
 		{KindResetBefore, http.StatusGatewayTimeout, false},
 		{KindResetAfter, http.StatusGatewayTimeout, true},
 		{KindUnavailable, http.StatusServiceUnavailable, false},
+		{KindUnavailableAfter, http.StatusServiceUnavailable, true},
 		{KindSlow, http.StatusCreated, true},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {

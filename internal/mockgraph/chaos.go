@@ -23,16 +23,17 @@ type Kind string
 // The fault kinds. Those marked "applied" change state before the answer goes wrong,
 // which is what makes them dangerous to a client that retries blindly.
 const (
-	KindThrottle        Kind = "throttle"         // 429 with Retry-After: 0; nothing applied
-	KindUnavailable     Kind = "unavailable"      // 503 with Retry-After: 0; nothing applied
-	KindSlow            Kind = "slow"             // applied; the answer comes after Chaos.SlowDelay
-	KindResetBefore     Kind = "reset-before"     // the connection drops; nothing applied
-	KindResetAfter      Kind = "reset-after"      // applied, then the connection drops: the answer is lost
-	KindReadLag         Kind = "read-lag"         // create only: the new item's next reads (GETs, lists) miss it
-	KindPatch204        Kind = "patch-204"        // update only: applied, answered 204 with no body
-	KindAudienceNumber  Kind = "audience-number"  // allowedAudiences answered as Graph's schema number, e.g. "8" for organization
-	KindAudienceUnknown Kind = "audience-unknown" // allowedAudiences answered with a token the SDK drops
-	KindTruncated       Kind = "truncated"        // applied; the JSON answer is cut short
+	KindThrottle         Kind = "throttle"          // 429 with Retry-After: 0; nothing applied
+	KindUnavailable      Kind = "unavailable"       // 503 with Retry-After: 0; nothing applied
+	KindUnavailableAfter Kind = "unavailable-after" // applied, then 503 with Retry-After: 0: Graph promises "not applied" only for 429
+	KindSlow             Kind = "slow"              // applied; the answer comes after Chaos.SlowDelay
+	KindResetBefore      Kind = "reset-before"      // the connection drops; nothing applied
+	KindResetAfter       Kind = "reset-after"       // applied, then the connection drops: the answer is lost
+	KindReadLag          Kind = "read-lag"          // create only: the new item's next reads (GETs, lists) miss it
+	KindPatch204         Kind = "patch-204"         // update only: applied, answered 204 with no body
+	KindAudienceNumber   Kind = "audience-number"   // allowedAudiences answered as Graph's schema number, e.g. "8" for organization
+	KindAudienceUnknown  Kind = "audience-unknown"  // allowedAudiences answered with a token the SDK drops
+	KindTruncated        Kind = "truncated"         // applied; the JSON answer is cut short
 	// KindNoID answers an entity (or each list item) without its id. Graph does not do
 	// this, so random chaos never draws it; it is queued by the tests of the provider's
 	// guard against a server that does (a proxy, a broken fake).
@@ -40,7 +41,7 @@ const (
 )
 
 // AllKinds lists every fault kind.
-var AllKinds = []Kind{KindThrottle, KindUnavailable, KindSlow, KindResetBefore, KindResetAfter,
+var AllKinds = []Kind{KindThrottle, KindUnavailable, KindUnavailableAfter, KindSlow, KindResetBefore, KindResetAfter,
 	KindReadLag, KindPatch204, KindAudienceNumber, KindAudienceUnknown, KindTruncated}
 
 // ParseKinds reads a comma-separated list of kinds ("" or "all" = every kind).
@@ -74,11 +75,11 @@ func (k Kind) valid() bool {
 // appliesTo reports whether k makes sense for an operation. A whole batch
 // (opBatch) can only fail the ways any HTTP exchange can: refused (throttle,
 // unavailable, reset-before) or answered badly after its items ran (slow,
-// reset-after, truncated). The rest concern one certification answer.
+// reset-after, unavailable-after, truncated). The rest concern one certification answer.
 func (k Kind) appliesTo(op string) bool {
 	if op == opBatch {
 		switch k {
-		case KindThrottle, KindUnavailable, KindSlow, KindResetBefore, KindResetAfter, KindTruncated:
+		case KindThrottle, KindUnavailable, KindUnavailableAfter, KindSlow, KindResetBefore, KindResetAfter, KindTruncated:
 			return true
 		}
 		return false
@@ -227,7 +228,7 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 		writeError(w, &apiError{status: http.StatusTooManyRequests, code: "TooManyRequests", message: "Too many requests.", retryAfter: "0"})
 		return
 	case KindUnavailable:
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", message: "The service is temporarily unavailable.", retryAfter: "0"})
+		writeError(w, unavailable())
 		return
 	case KindResetBefore:
 		resetConnection(w)
@@ -247,6 +248,11 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 	switch k {
 	case KindResetAfter:
 		resetConnection(w)
+		return
+	case KindUnavailableAfter:
+		// What was done is answered by the gateway's 503 instead (w still holds only
+		// the request's own headers: request-id, client-request-id).
+		writeError(w, unavailable())
 		return
 	case KindSlow:
 		// Applied at once, answered late: a client that gives up first has written anyway.
@@ -283,6 +289,10 @@ func (s *Server) withKind(k Kind, w http.ResponseWriter, r *http.Request, dispat
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(body)
+}
+
+func unavailable() *apiError {
+	return &apiError{status: http.StatusServiceUnavailable, code: "ServiceUnavailable", message: "The service is temporarily unavailable.", retryAfter: "0"}
 }
 
 func copyHeaders(w http.ResponseWriter, rec *httptest.ResponseRecorder) {

@@ -62,6 +62,33 @@ func TestKindResets(t *testing.T) {
 	}
 }
 
+// unavailable-after carries the write out, then answers 503 as unavailable does: a 503
+// does not say that nothing was done. The whole batch form runs every item first.
+func TestKindUnavailableAfterIsApplied(t *testing.T) {
+	s := start(t)
+	s.InjectKind(KindUnavailableAfter, opCreate, 1)
+	r := do(t, s, http.MethodPost, meColl, map[string]any{"displayName": "x"})
+	wantError(t, r, http.StatusServiceUnavailable, "ServiceUnavailable", "")
+	if r.header.Get("Retry-After") != "0" {
+		t.Errorf("Retry-After %q, want 0", r.header.Get("Retry-After"))
+	}
+	if n := len(s.Certifications("me")); n != 1 {
+		t.Fatalf("%d certifications, want the applied 1", n)
+	}
+	id := str(t, values(t, do(t, s, http.MethodGet, meColl, nil).obj(t))[0], "id")
+	s.InjectKind(KindUnavailableAfter, opDelete, 1)
+	wantError(t, do(t, s, http.MethodDelete, meColl+"/"+id, nil), http.StatusServiceUnavailable, "ServiceUnavailable", "")
+	if n := len(s.Certifications("me")); n != 0 {
+		t.Fatalf("%d certifications after the delete, want it applied", n)
+	}
+	s.InjectKind(KindUnavailableAfter, opBatch, 1)
+	outer := do(t, s, http.MethodPost, batchPath, map[string]any{"requests": []map[string]any{
+		breq("1", "POST", "/me/profile/certifications", map[string]any{"displayName": "y"})}})
+	if outer.status != http.StatusServiceUnavailable || len(s.Certifications("me")) != 1 {
+		t.Errorf("whole batch: %d with %d certifications, want 503 with its item applied", outer.status, len(s.Certifications("me")))
+	}
+}
+
 func TestKindTruncatedIsAppliedAndCut(t *testing.T) {
 	s := start(t)
 	s.InjectKind(KindTruncated, opCreate, 1)

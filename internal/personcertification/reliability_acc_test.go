@@ -43,7 +43,9 @@ func TestAccPersonCertification_lostCreateAnswers(t *testing.T) {
 		{mockgraph.KindResetBefore, "", ""},
 		{mockgraph.KindResetAfter, "", ""},
 		{mockgraph.KindTruncated, "", ""},
+		// A 503 says nothing of the outcome: looked for, then posted again only if absent.
 		{mockgraph.KindUnavailable, "", ""},
+		{mockgraph.KindUnavailableAfter, "", ""},
 		// The client gives up before the slow answer arrives; Graph has written anyway.
 		{mockgraph.KindSlow, "2s", ""},
 		// The search sees the created certification with audiences the SDK cannot read:
@@ -106,6 +108,46 @@ func TestAccPersonCertification_lostUpdateAndDeleteAnswers(t *testing.T) {
 			},
 			{
 				PreConfig: func() { s.InjectKind(mockgraph.KindResetAfter, "delete", 1) },
+				Config:    provider,
+				Check:     acctest.CheckNoCertificationsLeft(s, "me"),
+			},
+		},
+	})
+}
+
+// Writes answered 503 after Graph applied them (only a 429 says nothing was done): the
+// create is found and adopted, not posted twice; the update and the delete are retried or
+// confirmed by a read; server and state agree after each.
+func TestAccPersonCertification_writesAnswered503AfterApplying(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(st *terraform.State) error {
+			if n := s.FaultCounts()[mockgraph.KindUnavailableAfter]; n != 3 {
+				return fmt.Errorf("%d writes answered 503 after applying, want 3: %s", n, s.FaultSummary())
+			}
+			return acctest.CheckNoCertificationsLeft(s, "me")(st)
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { s.InjectKind(mockgraph.KindUnavailableAfter, "create", 1) },
+				Config:    provider + minimalConfig("me", `  certification_id = "AZ-305"`),
+				Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
+					if n := len(certRequests(s, "POST")); n != 1 {
+						return fmt.Errorf("%d POSTs, want 1: the create answered 503 was adopted, not posted again", n)
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig: func() { s.InjectKind(mockgraph.KindUnavailableAfter, "update", 1) },
+				Config:    provider + minimalConfig("me", "  certification_id = \"AZ-305\"\n  description = \"after a 503\""),
+				Check: serverHolds(s, map[string]any{
+					"displayName": "Azure Solutions Architect Expert", "certificationId": "AZ-305", "description": "after a 503", "allowedAudiences": "organization",
+				}),
+			},
+			{
+				PreConfig: func() { s.InjectKind(mockgraph.KindUnavailableAfter, "delete", 1) },
 				Config:    provider,
 				Check:     acctest.CheckNoCertificationsLeft(s, "me"),
 			},

@@ -474,8 +474,8 @@ func TestAccPersonCertification_errorDiagnostics(t *testing.T) {
 			`Error creating person certification.*400 Bad Request \(UnknownError\).*request-id.*Check the values`},
 		{"unknown user", mockgraph.Fault{}, "nobody@contoso.example",
 			`404 Not Found \(Request_ResourceNotFound\).*The user "nobody@contoso.example" was not found`},
-		{"throttled past retries", mockgraph.Fault{Op: "create", Status: 503, RetryAfter: "0", Times: 100}, "me",
-			`503 Service Unavailable.*after 9 attempts.*Run apply again later`},
+		{"throttled past retries", mockgraph.Fault{Op: "create", Status: 429, RetryAfter: "0", Times: 100}, "me",
+			`429 Too Many Requests.*after 9 attempts.*Run apply again later`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -500,14 +500,15 @@ func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
 
-// max_retries bounds the attempts: with 1, a create meets the second 503 and gives up.
+// max_retries bounds the attempts: with 1, a create meets the second 429 and gives up.
+// (A create is retried only after a 429, which Graph answers before doing anything.)
 func TestAccPersonCertification_maxRetries(t *testing.T) {
 	s, _ := acctest.Mock(t)
-	s.Inject(mockgraph.Fault{Op: "create", Status: 503, RetryAfter: "0", Times: 5})
+	s.Inject(mockgraph.Fault{Op: "create", Status: 429, RetryAfter: "0", Times: 5})
 	provider := fmt.Sprintf("provider \"graph\" {\n  endpoint     = %q\n  access_token = %q\n  max_retries  = 1\n  max_retry_delay = \"1s\"\n}\n", s.URL, acctest.Token)
 	acctest.ParallelTest(t, nil, []resource.TestStep{{
 		Config:      provider + minimalConfig("me", ""),
-		ExpectError: wrapped(`503 Service Unavailable.*after 2 attempts`),
+		ExpectError: wrapped(`429 Too Many Requests.*after 2 attempts`),
 	}})
 	posts := 0
 	for _, r := range s.Requests() {
@@ -515,7 +516,7 @@ func TestAccPersonCertification_maxRetries(t *testing.T) {
 			posts++
 		}
 	}
-	// 2 attempts of the first POST; the lost-answer search does not apply to a 503.
+	// 2 attempts of the first POST; the lost-answer search does not apply to a 429.
 	if posts != 2 {
 		t.Fatalf("%d POSTs reached the server, want 2", posts)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -31,7 +30,7 @@ const (
 )
 
 // createOrAdopt POSTs body. When the answer is lost after Graph may have applied it (no
-// answer, a timeout, a 5xx other than 503, an unreadable 2xx without an id), it looks
+// answer, a timeout, any 5xx, an unreadable 2xx without an id), it looks
 // among the user's certifications for one created since the call began that matches
 // every field sent, and adopts it; only when there is none does it POST again. So a lost
 // answer leaves neither an orphan nor a twin.
@@ -79,18 +78,9 @@ func (r *Resource) createOrAdopt(ctx context.Context, user string, body sdkCerti
 	}
 }
 
-// lostAnswer reports whether a failed create may have been applied by Graph.
-func lostAnswer(err error) bool {
-	var de *graph.DecodeError
-	if errors.As(err, &de) {
-		return true
-	}
-	switch graph.StatusOf(err) {
-	case 0, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
+// lostAnswer reports whether a failed create may have been applied by Graph: the client's
+// rule, shared with batched creates (any 5xx, 503 included, no answer, an unreadable 2xx).
+func lostAnswer(err error) bool { return graph.CreateMayHaveApplied(err) }
 
 // reconcileContext is ctx while it lives, else a short one of its own: after a timeout
 // the provider still looks once for what it may have created.

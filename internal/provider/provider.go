@@ -107,8 +107,9 @@ func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *pro
 			},
 			"max_retries": schema.NumberAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times one request is retried after Graph throttles it (429) or is unavailable "+
-					"(503, 504, or no answer for a read, update or delete): a whole number between 0 and %d. Default %d. Retries "+
+				MarkdownDescription: fmt.Sprintf("How many times one request is retried after Graph throttles it (429) or, for a read, "+
+					"update or delete, is unavailable (503, 504, or no answer): a whole number between 0 and %d. Default %d. A create "+
+					"answered 5xx may have been applied, so it is looked for before it is sent again, never retried blindly. Retries "+
 					"never outlive the operation's timeout (the resource's `timeouts` block).", maxRetriesLimit, defaultMaxRetries),
 				Validators: []validator.Number{wholeNumberValidator{lo: 0, hi: maxRetriesLimit}},
 			},

@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
 	latency := fs.Duration("latency", 0, "added `delay` before every answer, e.g. 80ms for a realistic Graph")
 	chaosRate := fs.Float64("chaos-rate", 0, "share (0..1) of certification requests that get a random fault")
-	chaosKinds := fs.String("chaos-kinds", "all", "comma-separated fault `kinds` for -chaos-rate: throttle, unavailable, slow, reset-before, reset-after, read-lag, patch-204, audience-number, audience-unknown, truncated")
+	chaosKinds := fs.String("chaos-kinds", "all", "comma-separated fault `kinds` for -chaos-rate: throttle, unavailable, unavailable-after, slow, reset-before, reset-after, read-lag, patch-204, audience-number, audience-unknown, truncated")
 	chaosSeed := fs.Uint64("chaos-seed", 0, "random seed for -chaos-rate (0 = random)")
 	slowDelay := fs.Duration("slow-delay", time.Second, "how long a 'slow' fault holds its answer")
 	budget := fs.Int("budget", 0, "throttle like Graph: at most `n` certification requests (batch items one by one) per -budget-window, then 429 with Retry-After (0 = no budget)")
