@@ -34,7 +34,11 @@ func seedForLists(t *testing.T, s *mockgraph.Server) map[string][]string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids[u] = append(ids[u], got["id"].(string))
+			id, ok := got["id"].(string)
+			if !ok {
+				t.Fatalf("seeded certification without an id: %v", got)
+			}
+			ids[u] = append(ids[u], id)
 		}
 	}
 	return ids

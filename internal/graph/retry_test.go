@@ -57,10 +57,11 @@ func TestRetryable(t *testing.T) {
 			t.Errorf("retryable(%v, %d, %v) = %v, want %v", tt.idempotent, tt.status, tt.err, got, tt.want)
 		}
 	}
-	get, _ := http.NewRequest(http.MethodGet, "https://graph.example/beta/me", nil)
-	patch, _ := http.NewRequest(http.MethodPatch, "https://graph.example/beta/me", nil)
-	post, _ := http.NewRequest(http.MethodPost, "https://graph.example/beta/me/profile/certifications", nil)
-	batch := post.WithContext(withIdempotent(context.Background()))
+	ctx := context.Background()
+	get, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://graph.example/beta/me", nil)
+	patch, _ := http.NewRequestWithContext(ctx, http.MethodPatch, "https://graph.example/beta/me", nil)
+	post, _ := http.NewRequestWithContext(ctx, http.MethodPost, "https://graph.example/beta/me/profile/certifications", nil)
+	batch := post.WithContext(withIdempotent(ctx))
 	for _, tc := range []struct {
 		req  *http.Request
 		want bool

@@ -544,7 +544,11 @@ func TestMeAlone(t *testing.T) {
 
 	// The schema carries it, so both resources run it: the single resource's attribute...
 	found := false
-	for _, v := range Schema(context.Background()).Attributes["allowed_audiences"].(schema.SetAttribute).Validators {
+	audiences, ok := Schema(context.Background()).Attributes["allowed_audiences"].(schema.SetAttribute)
+	if !ok {
+		t.Fatal("allowed_audiences is not a set attribute")
+	}
+	for _, v := range audiences.Validators {
 		if _, ok := v.(meAlone); ok {
 			found = true
 		}
