@@ -174,7 +174,7 @@ func TestAccPersonCertifications_exclusiveWithoutNextLinks(t *testing.T) {
 		{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""},
 		{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""},
 	}
-	cfg := provider + certsConfig("exclusive = true", entries...)
+	cfg := provider + certsConfig(fmt.Sprintf("exclusive = true\n  max_deletions = %d", pagedCount), entries...)
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID), []resource.TestStep{
 		{
 			Config: cfg,
