@@ -230,9 +230,6 @@ func (c computedEntry) ID() string {
 // pending: the entry waits for its user (its id is known to be null).
 func (c computedEntry) pending() bool { return c.id.Type() != nil && c.id.IsKnown() && c.id.IsNull() }
 
-// planned: the entry's id is not known until apply (a create or an adoption).
-func (c computedEntry) planned() bool { return c.id.Type() != nil && !c.id.IsKnown() }
-
 func (c computedEntry) value() tftypes.Value {
 	return tftypes.NewValue(entryComputedType, map[string]tftypes.Value{
 		"id": c.id, "created_date_time": c.created, "last_modified_date_time": c.modified,
@@ -625,18 +622,6 @@ func unlistedOf(entries []*entry, lists map[string][]*graph.Certification, held 
 		}
 	}
 	return out
-}
-
-func sameStrings(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // dedupeWarnings keeps one of each warning (flatten's, once per certification).

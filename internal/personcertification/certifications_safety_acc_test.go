@@ -380,8 +380,11 @@ resource "graph_person_certifications" "test" {
 			Config: provider + cfg,
 			Check: func(st *terraform.State) error {
 				ids, err := flatEntries(st)
-				if err != nil || len(ids) != 1 {
-					return fmt.Errorf("entries after the apply: %v (%v)", ids, err)
+				if err != nil {
+					return err
+				}
+				if len(ids) != 1 {
+					return fmt.Errorf("entries after the apply: %v, want 1", ids)
 				}
 				return nil
 			},
