@@ -413,7 +413,7 @@ func (r *CertificationsResource) listUsers(ctx context.Context, users []string) 
 	lists := make([][]*graph.Certification, len(users))
 	errs := make([]error, len(users))
 	forEach(len(users), func(i int) {
-		lists[i], errs[i] = r.one.client.ListCertifications(ctx, users[i], graph.ListFilter{})
+		lists[i], errs[i] = r.one.client.ListCertificationsShared(ctx, users[i])
 	})
 	out := make(map[string][]*graph.Certification, len(users))
 	failed := map[string]error{}
