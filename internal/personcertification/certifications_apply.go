@@ -76,7 +76,16 @@ func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Val
 	if more.HasError() && plan.adopt {
 		// Terraform taints an object whose create returned an error, and the next apply
 		// would replace it: delete every certification and post them again. So nothing is
-		// kept: what this apply created stays in Graph, and the next apply adopts it.
+		// kept: what this apply created stays in Graph, and the next apply adopts it. It
+		// finds them by listing, so they are first waited for in the lists (replication
+		// lag): a run that retries at once must not miss one and post a twin.
+		if kept, ok := decodeBulk(ctx, state, nil); ok {
+			if missing := r.awaitListed(ctx, kept); len(missing) > 0 {
+				more.AddWarning("Certifications not yet listed by Graph",
+					fmt.Sprintf("Graph does not list %s yet, moments after creating them. Wait a minute before the next apply, "+
+						"so that it adopts them instead of creating them again.", keyList(missing)))
+			}
+		}
 		more.AddError("The first apply of this resource did not finish",
 			"Nothing of this resource is kept in the state, so that Terraform does not taint it (a tainted object is replaced: "+
 				"every certification would be deleted and posted again). The certifications created so far stay in Graph, and the "+
@@ -94,6 +103,57 @@ func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Val
 	}
 	diags.Append(more...)
 	return state
+}
+
+// awaitListed waits, up to consistencyWindow, until every certification m holds is in
+// its user's list, and returns the keys of those that are still not.
+func (r *CertificationsResource) awaitListed(ctx context.Context, m *bulkModel) []string {
+	want := map[string]map[string]string{} // user in lower case -> id -> key
+	users := map[string]string{}
+	for _, e := range m.entries {
+		if id := m.computed[e.key].ID(); id != "" {
+			lu := strings.ToLower(e.user.ValueString())
+			if want[lu] == nil {
+				want[lu] = map[string]string{}
+			}
+			want[lu][id] = e.key
+			users[lu] = e.user.ValueString()
+		}
+	}
+	deadline := time.Now().Add(consistencyWindow)
+	for round := 0; len(want) > 0 && time.Now().Before(deadline) && ctx.Err() == nil; round++ {
+		if round > 0 {
+			time.Sleep(time.Second)
+		}
+		var names []string
+		for lu := range want {
+			names = append(names, users[lu])
+		}
+		lists := make([][]*graph.Certification, len(names))
+		errs := make([]error, len(names))
+		forEach(len(names), func(i int) {
+			lists[i], errs[i] = r.one.client.ListCertifications(ctx, names[i], graph.ListFilter{}) // fresh, never shared
+		})
+		for i, u := range names {
+			if errs[i] != nil {
+				continue
+			}
+			ids := want[strings.ToLower(u)]
+			for _, c := range lists[i] {
+				delete(ids, deref(c.GetId()))
+			}
+			if len(ids) == 0 {
+				delete(want, strings.ToLower(u))
+			}
+		}
+	}
+	var missing []string
+	for _, ids := range want {
+		for _, k := range ids {
+			missing = append(missing, k)
+		}
+	}
+	return missing
 }
 
 // update applies a plan to a prior state.
