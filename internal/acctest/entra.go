@@ -29,6 +29,11 @@ import (
 // a token this fake issued for the Graph audience. The provider under test sees Env as
 // its environment and trusts the fake's certificate through its Transport; the process
 // environment is not touched.
+//
+// Most credential tests sign in as an application, the way unattended pipelines do, and
+// write certifications with it. Graph's current docs list application permissions as not
+// supported for this API, and the fake refuses app-only tokens by default; MockEntra lets
+// them through (Server.SetAllowAppOnly(true)), and a test of the refusal switches it off.
 type Entra struct {
 	Server *mockgraph.Server
 	// ClientID and Secret are an app registration with the application permission
@@ -49,6 +54,7 @@ func MockEntra(t *testing.T) *Entra {
 	s := mockgraph.StartTLS(nil)
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
+	s.SetAllowAppOnly(true)
 	e := &Entra{Server: s, ClientID: RandomGUID(t), Secret: "sec~" + RandomHex(t, 20), env: map[string]string{}}
 	s.AddApp(mockentra.App{ClientID: e.ClientID, DisplayName: "terraform-ci", Secrets: []string{e.Secret}, Roles: []string{"User.ReadWrite.All"}})
 	pool := x509.NewCertPool()

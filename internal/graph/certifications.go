@@ -258,13 +258,19 @@ func (c *Client) deleteOnce(ctx context.Context, userID, id string) error {
 // decodeCertification reads a personCertification with the SDK's JSON parse node, then
 // repairs what the SDK drops silently: a numeric allowedAudiences (a quirk seen on live
 // Graph, in Graph's schema numbering, see audiencesFromNumber) becomes its flags; any
-// other unreadable value is reported, never guessed.
+// other unreadable value is reported, never guessed. A source whose type is one string
+// (the US Government clouds' schema, cloud.go), which would fail the SDK's whole parse, is
+// read as a list of that one type.
 func decodeCertification(raw []byte) (*Certification, error) {
 	var probe struct {
 		ID        *string         `json:"id"`
 		Audiences json.RawMessage `json:"allowedAudiences"`
+		Source    json.RawMessage `json:"source"`
 	}
 	probeErr := json.Unmarshal(raw, &probe)
+	if fixed := sourceTypeAsList(raw, probe.Source); fixed != nil {
+		raw = fixed
+	}
 	numeric, notString := numericAudiences(probe.Audiences)
 	if notString {
 		// A JSON number fails the SDK's whole parse (it reads enums as strings only):
@@ -329,6 +335,35 @@ func withoutAudiences(raw []byte) []byte {
 		return raw
 	}
 	return b
+}
+
+// sourceTypeAsList is raw with source.type, when it is a JSON string (personDataSource),
+// made a list of that one string (personDataSources, the only form the SDK reads); nil
+// when there is nothing to change.
+func sourceTypeAsList(raw []byte, source json.RawMessage) []byte {
+	var src map[string]json.RawMessage
+	if json.Unmarshal(source, &src) != nil {
+		return nil
+	}
+	t := strings.TrimSpace(string(src["type"]))
+	if t == "" || t[0] != '"' {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil
+	}
+	src["type"] = json.RawMessage("[" + t + "]")
+	b, err := json.Marshal(src)
+	if err != nil {
+		return nil
+	}
+	obj["source"] = b
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // schemaAudiences is Graph's own numbering of the allowedAudiences flags, from its beta

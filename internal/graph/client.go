@@ -43,6 +43,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// Identity is what the token says about its caller (identity.go); nil = not known.
 	Identity *Identity
+	// Cloud is the environment Graph belongs to, one of the Cloud* names (cloud.go); "" is
+	// public. Endpoint may point elsewhere (a proxy, the mock); Cloud says whose schema applies.
+	Cloud string
 	// Batching lets concurrent deletes and list pages travel in Graph JSON batches
 	// (batch.go). DeleteLinger is the longest a batch of deletes waits for company
 	// (0: 200 ms), ReadLinger the wait of a batch of list pages (0: 20 ms).
@@ -59,6 +62,7 @@ type Client struct {
 	host    string
 	// identity is decoded once per provider configuration; see Identity().
 	identity *Identity
+	cloud    string // Config.Cloud; see Cloud()
 
 	claimsMu sync.Mutex
 	claims   map[string]bool   // certification ids owned by a resource of this process
@@ -161,7 +165,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// setter called with nil; PATCH relies on it to clear a property. The SDK's root client
 	// enables it the same way.
 	adapter.EnableBackingStore(nil)
-	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity, pace: pace, retry: cfg.Retry.withDefaults()}
+	c := &Client{adapter: adapter, baseURL: base, host: host, identity: cfg.Identity, cloud: cfg.Cloud, pace: pace, retry: cfg.Retry.withDefaults()}
 	if cfg.Batching {
 		c.deletes = newBatcher(c, cmp.Or(cfg.DeleteLinger, maxDeleteLinger), true)
 		c.lists = newBatcher(c, cmp.Or(cfg.ReadLinger, readLinger), false)

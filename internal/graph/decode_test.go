@@ -183,7 +183,7 @@ func TestDecodeCertification_errors(t *testing.T) {
 	}{
 		{"placeholder date keeps the id", `{"id":"0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f","displayName":"x","endDate":"Date"}`, "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"},
 		{"date with time keeps the id", `{"id":"abc","startDate":"2024-01-15T00:00:00Z"}`, "abc"},
-		{"scalar source keeps the id", `{"id":"abc","source":{"type":"User"}}`, "abc"},
+		{"numeric source type keeps the id", `{"id":"abc","source":{"type":5}}`, "abc"},
 		{"bad date without id", `{"endDate":"Date"}`, ""},
 		{"not JSON", `<html>502 Bad Gateway</html>`, ""},
 		{"truncated JSON", `{"id":"abc","displayName":"x"`, ""},
@@ -242,5 +242,34 @@ func TestHoldsSent(t *testing.T) {
 				t.Errorf("holdsSent = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// The US Government clouds' beta schema types source.type as one string
+// (personDataSource); the SDK reads only a list and would fail the whole answer on a
+// string. A string is read as a list of that one type, so a certification whose source
+// another service set can still be read there.
+func TestDecodeCertification_sourceTypeString(t *testing.T) {
+	for _, tt := range []struct {
+		source string
+		want   []string
+	}{
+		{`{"type": "LinkedIn"}`, []string{"LinkedIn"}},
+		{`{"@odata.type": "#microsoft.graph.personDataSource", "type": "LinkedIn"}`, []string{"LinkedIn"}},
+		{`{"type": ["User", "HR"]}`, []string{"User", "HR"}},
+		{`{"type": null}`, nil},
+	} {
+		raw := strings.Replace(docsExample, `"source": null`, `"source": `+tt.source, 1)
+		got, err := decodeCertification([]byte(raw))
+		if err != nil {
+			t.Errorf("%s: %v", tt.source, err)
+			continue
+		}
+		if got.GetSource() == nil || strings.Join(got.GetSource().GetTypeEscaped(), ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: source %v, want type %v", tt.source, got.GetSource(), tt.want)
+		}
+		if str(got.GetDisplayName()) != "Marketing Blackbelt - Brand Management" {
+			t.Errorf("%s: the rest of the entity was lost", tt.source)
+		}
 	}
 }

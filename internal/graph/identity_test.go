@@ -66,6 +66,9 @@ func TestWriteProblem(t *testing.T) {
 		{"delegated me with User.ReadWrite.All", user("User.ReadWrite.All"), Me, false, nil},
 		{"delegated me with only User.Read", user("User.Read"), Me, false, []string{"delegated permission User.ReadWrite ", "scopes: User.Read"}},
 		{"delegated other with User.ReadWrite", user("User.ReadWrite"), "u@contoso", false, []string{"User.ReadWrite.All"}},
+		// The current docs pages list both AgentIdUser permissions for writes (delegated).
+		{"delegated other with AgentIdUser.ReadWrite.All", user("AgentIdUser.ReadWrite.All"), "u@contoso", false, nil},
+		{"delegated me with AgentIdUser.ReadWrite.IdentityParentedBy", user("AgentIdUser.ReadWrite.IdentityParentedBy"), Me, false, nil},
 		{"no claims about permissions", &Identity{Kind: Unknown}, Me, false, []string{"neither scp nor roles", "User.ReadWrite"}},
 		{"nil identity", nil, Me, false, nil},
 	}

@@ -488,6 +488,12 @@ func TestBatchAuthorization(t *testing.T) {
 		breq("write", "POST", "/users/"+OtherID+"/profile/certifications", map[string]any{"displayName": "x"}),
 		breq("me", "GET", "/me/profile/certifications", nil),
 	}
+	// App-only tokens are refused item by item, as Graph's current docs describe...
+	outer, got = sendBatch(t, s, reqs, "Authorization", "Bearer "+app)
+	wantError(t, got["read"].asResponse(outer), http.StatusForbidden, "ErrorAccessDeniedForRole", "")
+	wantError(t, got["me"].asResponse(outer), http.StatusBadRequest, "BadRequest", "delegated")
+	// ... and, let through as the older docs allowed, checked against their roles.
+	s.SetAllowAppOnly(true)
 	outer, got = sendBatch(t, s, reqs, "Authorization", "Bearer "+app)
 	got["read"].want(t, outer, http.StatusOK)
 	wantError(t, got["write"].asResponse(outer), http.StatusForbidden, "ErrorAccessDeniedForRole", "")

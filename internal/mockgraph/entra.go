@@ -17,7 +17,8 @@ import (
 
 // checkIssuedToken is Graph's token check when RequireIssuedTokens is on: 401 for a token
 // this server did not issue (or expired, or for another audience), 400 for /me with an
-// app-only token, 403 when neither roles nor scp allow the operation.
+// app-only token, 403 for an app-only token on the certifications (unless
+// SetAllowAppOnly), 403 when neither roles nor scp allow the operation.
 func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
 	claims, err := s.issuedClaims(r)
 	if err != nil || claims == nil {
@@ -27,6 +28,15 @@ func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
 	delegated := scp != ""
 	if rt.user.me && !delegated {
 		return badRequest("/me request is only valid with delegated authentication flow.")
+	}
+	s.mu.Lock()
+	appOnly := s.allowAppOnly
+	s.mu.Unlock()
+	if !delegated && !appOnly && rt.op != opUser {
+		// The profile service's refusal (microsoft-graph-docs-contrib issue 736: an app
+		// holding User.ReadWrite.All got exactly this). Reading the user object itself
+		// is the directory's, which takes application permissions.
+		return &apiError{status: http.StatusForbidden, code: "ErrorAccessDeniedForRole", message: accessDeniedMessage}
 	}
 	var have []string
 	if delegated {
@@ -39,6 +49,16 @@ func (s *Server) checkIssuedToken(r *http.Request, rt route) *apiError {
 		return &apiError{status: http.StatusForbidden, code: code, message: msg}
 	}
 	return nil
+}
+
+// SetAllowAppOnly lets app-only tokens (application permissions, no signed-in user) use
+// the profile certification routes, as the older docs allowed. Off by default: the
+// current docs pages list application permissions as not supported for every operation,
+// so with RequireIssuedTokens on an app-only token is refused (checkIssuedToken).
+func (s *Server) SetAllowAppOnly(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowAppOnly = on
 }
 
 // issuedClaims is the token half of checkIssuedToken: with RequireIssuedTokens on, the
@@ -60,23 +80,29 @@ func (s *Server) issuedClaims(r *http.Request) (map[string]any, *apiError) {
 	return claims, nil
 }
 
-// permissionsFor lists the permissions any one of which allows the operation (docs/development/graph-api.md,
-// Permissions). Application permissions follow the older docs' User.*.All.
+// permissionsFor lists the permissions any one of which allows the operation
+// (docs/development/graph-api.md, Permissions): the delegated ones the current docs pages
+// list; for an app-only token (SetAllowAppOnly) the application ones the older docs listed.
 func permissionsFor(rt route, delegated bool) []string {
 	write := rt.op == opCreate || rt.op == opUpdate || rt.op == opDelete
+	agent := []string{"AgentIdUser.ReadWrite.All", "AgentIdUser.ReadWrite.IdentityParentedBy"}
 	switch {
 	case !delegated && write:
 		return []string{"User.ReadWrite.All"}
 	case !delegated:
 		return []string{"User.Read.All", "User.ReadWrite.All"}
 	case write && rt.user.me:
-		return []string{"User.ReadWrite", "User.ReadWrite.All"}
+		return append([]string{"User.ReadWrite", "User.ReadWrite.All"}, agent...)
 	case write:
-		return []string{"User.ReadWrite.All"}
-	case rt.user.me:
+		return append([]string{"User.ReadWrite.All"}, agent...)
+	case rt.op == opUser && rt.user.me:
 		return []string{"User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All", "User.ReadBasic.All"}
-	default:
+	case rt.op == opUser:
 		return []string{"User.Read.All", "User.ReadWrite.All", "User.ReadBasic.All"}
+	case rt.user.me:
+		return append([]string{"User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All", "User.ReadBasic.All"}, agent...)
+	default:
+		return append([]string{"User.Read.All", "User.ReadWrite.All", "User.ReadBasic.All"}, agent...)
 	}
 }
 

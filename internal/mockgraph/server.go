@@ -107,6 +107,7 @@ type Server struct {
 	noNextLinks    bool // SetNextLinks(false)
 	acceptedToken  string
 	allowAnonymous bool
+	allowAppOnly   bool // SetAllowAppOnly (entra.go)
 	latency        time.Duration
 	chaos          chaosState
 	// The Entra ID fake served beside Graph: apps, identities, issued tokens. Embedded, so

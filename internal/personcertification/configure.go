@@ -50,3 +50,11 @@ func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
 	}
 	return c
 }
+
+// identityOf is what c's token says about its caller; nil without a client or a JWT.
+func identityOf(c *graph.Client) *graph.Identity {
+	if c == nil {
+		return nil
+	}
+	return c.Identity()
+}

@@ -61,7 +61,7 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiag("reading", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(d.client), "reading", user, err))
 		return
 	}
 	resp.Diagnostics.Append(flatten(ctx, got, &m.Values)...)

@@ -85,7 +85,7 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	user := m.UserID.ValueString()
 	certs, err := d.client.ListCertifications(ctx, user, m.graphFilter())
 	if err != nil {
-		resp.Diagnostics.Append(errorDiag("listing", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(d.client), "listing", user, err))
 		return
 	}
 	sortCertifications(certs)

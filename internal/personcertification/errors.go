@@ -21,20 +21,46 @@ func errUnknownAudience(names []string) error {
 // errorDiag turns a failed call into a diagnostic: the summary names the action and the
 // object, the detail says what Graph answered and what to do next.
 func errorDiag(action, userID string, err error) diag.Diagnostic {
-	summary := fmt.Sprintf("Error %s person certification", action)
-	return diag.NewErrorDiagnostic(summary, errorDetail(action, userID, err))
+	return errorDiagAs(nil, action, userID, err)
 }
 
-func errorDetail(action, userID string, err error) string {
+// errorDiagAs is errorDiag for a caller whose token the provider decoded (the client's
+// Identity, nil when unknown): a 403 to an app-only token gets its own next step.
+func errorDiagAs(id *graph.Identity, action, userID string, err error) diag.Diagnostic {
+	summary := fmt.Sprintf("Error %s person certification", action)
+	return diag.NewErrorDiagnostic(summary, errorDetail(id, action, userID, err))
+}
+
+func errorDetail(id *graph.Identity, action, userID string, err error) string {
 	detail := err.Error()
 	var de *graph.DecodeError
 	if errors.As(err, &de) {
 		return detail + ". The provider could not read Graph's answer; please report it with the request-id from TF_LOG=DEBUG output."
 	}
-	if hint := nextStep(action, userID, graph.StatusOf(err)); hint != "" {
+	if hint := nextStepAs(id, action, userID, graph.StatusOf(err)); hint != "" {
 		detail += "\n\n" + hint
 	}
 	return detail
+}
+
+// nextStepAs is nextStep knowing the caller: Graph's 403 to an app-only token is about
+// the kind of token, not a permission to grant. The provider lets such a token try (older
+// docs listed User.ReadWrite.All for applications); when Graph refuses it, this says why.
+func nextStepAs(id *graph.Identity, action, userID string, status int) string {
+	if status == http.StatusForbidden && id != nil && id.Kind == graph.AppOnly {
+		return appOnlyRefused(id)
+	}
+	return nextStep(action, userID, status)
+}
+
+// appOnlyRefused is the next step after Graph refused an app-only token.
+func appOnlyRefused(id *graph.Identity) string {
+	return fmt.Sprintf("Graph refused the provider's app-only token (the %s). The current docs pages of the profile "+
+		"certification operations list application permissions as not supported, for every operation; older docs "+
+		"listed the application permission User.ReadWrite.All, and some tenants still accept it, but that is not "+
+		"something to build on. A delegated sign-in is the dependable path: a user's token (use_cli with `az login`, "+
+		"or an access_token issued to a user) with User.ReadWrite for user_id = \"me\", or User.ReadWrite.All for "+
+		"other users' profiles.", id)
 }
 
 func nextStep(action, userID string, status int) string {

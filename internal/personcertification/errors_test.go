@@ -135,3 +135,42 @@ func TestErrorDiag(t *testing.T) {
 		})
 	}
 }
+
+// A 403 to an app-only token is about the kind of token: the hint says the docs disagree
+// and that a delegated sign-in works, not which application permission to grant. Other
+// answers, and 403s to delegated tokens, keep their hints.
+func TestErrorDiagAppOnly(t *testing.T) {
+	app := &graph.Identity{Kind: graph.AppOnly, AppID: "a1", AppName: "hr-pipeline", Roles: []string{"User.ReadWrite.All"}}
+	user := &graph.Identity{Kind: graph.Delegated, AppID: "cli", User: "adele", Scopes: []string{"User.Read"}}
+	forbidden := &graph.Error{Status: 403, Code: "ErrorAccessDeniedForRole"}
+	tests := []struct {
+		name    string
+		id      *graph.Identity
+		err     error
+		want    []string
+		notWant []string
+	}{
+		{"app-only 403", app, forbidden,
+			[]string{"app-only token", `"hr-pipeline"`, "current docs pages", "application permissions as not supported",
+				"older docs", "User.ReadWrite.All", "delegated sign-in is the dependable path", `user_id = "me"`},
+			[]string{"Grant the delegated permission"}},
+		{"delegated 403", user, forbidden, []string{"Grant the delegated permission User.ReadWrite.All"}, []string{"app-only"}},
+		{"unknown identity 403", nil, forbidden, []string{"Grant the delegated permission User.ReadWrite.All"}, []string{"app-only"}},
+		{"app-only 404", app, &graph.Error{Status: 404, Code: "itemNotFound"}, []string{"no longer exists"}, []string{"app-only"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := errorDiagAs(tt.id, "updating", "megan.bowen@contoso.example", tt.err)
+			for _, w := range tt.want {
+				if !strings.Contains(d.Detail(), w) {
+					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
+				}
+			}
+			for _, nw := range tt.notWant {
+				if strings.Contains(d.Detail(), nw) {
+					t.Errorf("detail contains %q:\n%s", nw, d.Detail())
+				}
+			}
+		})
+	}
+}

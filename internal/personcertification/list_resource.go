@@ -75,7 +75,7 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 		certs, err := l.client.ListCertificationsUpTo(ctx, user, cfg.graphFilter(), int(req.Limit))
 		if err != nil {
 			var failed list.ListResult
-			failed.Diagnostics.Append(errorDiag("listing", user, err))
+			failed.Diagnostics.Append(errorDiagAs(identityOf(l.client), "listing", user, err))
 			push(failed)
 			return
 		}

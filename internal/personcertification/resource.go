@@ -82,7 +82,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 			setIdentity(resp.Identity, plan.UserID, plan.ID)
 		}
-		resp.Diagnostics.Append(errorDiag("creating", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "creating", user, err))
 		return
 	}
 	resp.Diagnostics.Append(flatten(ctx, created, &plan.Values)...)
@@ -122,7 +122,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiag("reading", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "reading", user, err))
 		return
 	}
 	prior := state.Values
@@ -206,7 +206,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 			}
 		}
 		cancel()
-		resp.Diagnostics.Append(errorDiag("updating", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "updating", user, err))
 		return
 	}
 	planned := plan.Values
@@ -229,7 +229,7 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	user := state.UserID.ValueString()
 	err := r.client.DeleteCertification(ctx, user, state.ID.ValueString())
 	if err != nil && !graph.IsNotFound(err) {
-		resp.Diagnostics.Append(errorDiag("deleting", user, err))
+		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "deleting", user, err))
 	}
 }
 

@@ -16,6 +16,7 @@ var _ resource.ResourceWithModifyPlan = (*Resource)(nil)
 
 // ModifyPlan decides whether a changed user_id moves the certification to another user
 // (replace) or only names the same user differently (update in place, nothing sent), and
+// refuses a source the configured cloud's schema cannot take (cloud.go), and
 // checks, before any write, that the provider's token can make it: an app-only token with
 // user_id = "me" is an error (Graph refuses /me without a signed-in user), and a token
 // without any permission that could allow the write gets a warning naming the one to
@@ -31,11 +32,15 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		return
 	default:
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user_id"), &user)...)
+		source, priorSource := types.ObjectNull(sourceAttrTypes), types.ObjectNull(sourceAttrTypes)
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("source"), &source)...)
 		if !req.State.Raw.IsNull() {
 			var prior types.String
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_id"), &prior)...)
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("source"), &priorSource)...)
 			r.planUserChange(ctx, prior, user, resp)
 		}
+		checkSourceInCloud(r.client, path.Root("source"), source, priorSource, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() || user.IsNull() || user.IsUnknown() || r.client == nil {
 		return

@@ -160,8 +160,10 @@ func Schema(ctx context.Context) schema.Schema {
 				},
 			},
 			"source": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Where the values came from, when synced from another service.",
+				Optional: true,
+				MarkdownDescription: "Where the values came from, when synced from another service. In the US Government clouds " +
+					"(`environment` `usgovernment` or `usgovernmentl5`) Graph's schema gives `type` as one string, not a list: " +
+					"such a string is read as a list of one.",
 				Attributes: map[string]schema.Attribute{
 					"type": schema.ListAttribute{
 						ElementType:         types.StringType,

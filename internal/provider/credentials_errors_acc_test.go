@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -142,6 +143,39 @@ func TestAccCredentials_clientSecretWithMe(t *testing.T) {
 	})
 	if err := noWrites(e.Server); err != nil {
 		t.Error(err)
+	}
+}
+
+// An app-only sign-in that holds User.ReadWrite.All, against a Graph that refuses app-only
+// tokens on profile certifications as its current docs pages describe. The provider does
+// not stop it at plan (older docs allowed it, and some tenants take it); Graph's 403 then
+// says that the docs disagree and that a delegated sign-in is the dependable path.
+func TestAccCredentials_appOnlyRefusedByGraph(t *testing.T) {
+	e := acctest.MockEntra(t)
+	e.Server.SetAllowAppOnly(false)
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
+	e.Setenv("ARM_CLIENT_ID", e.ClientID)
+	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.Factories(),
+		Steps: []resource.TestStep{{
+			Config: e.ProviderBlock() + certification(mockgraph.OtherID, "never"),
+			ExpectError: regexp.MustCompile(`(?s)Graph answered 403 Forbidden \(ErrorAccessDeniedForRole\).*app-only.*` +
+				`current\s+docs\s+pages.*list\s+application\s+permissions\s+as\s+not\s+supported.*` +
+				`older\s+docs.*User\.ReadWrite\.All.*delegated\s+sign-in.*dependable`),
+		}},
+	})
+	if n := len(e.Server.Certifications(mockgraph.OtherID)); n != 0 {
+		t.Errorf("the refused app-only token left %d certifications", n)
+	}
+	var posts int
+	for _, r := range e.Server.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/profile/certifications") {
+			posts++
+		}
+	}
+	if posts == 0 {
+		t.Error("the provider refused the app-only token itself; Graph should decide")
 	}
 }
 

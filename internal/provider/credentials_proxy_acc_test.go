@@ -53,6 +53,7 @@ func TestAccCredentials_publicHostsThroughProxy(t *testing.T) {
 	s := mockgraph.StartTLS(&leaf)
 	t.Cleanup(s.Close)
 	s.RequireIssuedTokens("")
+	s.SetAllowAppOnly(true) // a build agent signs in as an application (acctest.Entra says why)
 	clientID, secret := acctest.RandomGUID(t), "sec~"+acctest.RandomHex(t, 20)
 	s.AddApp(mockentra.App{ClientID: clientID, Secrets: []string{secret}, Roles: []string{"User.ReadWrite.All"}})
 

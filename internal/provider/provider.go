@@ -158,7 +158,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 		resp.Diagnostics.AddError("Invalid retry settings", err.Error())
 		return
 	}
-	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Token: settings.token, Identity: identity, Transport: p.transport, Retry: retry, Batching: true})
+	client, err := graph.NewClient(graph.Config{Endpoint: settings.endpoint, Cloud: settings.cloud.name, Token: settings.token, Identity: identity, Transport: p.transport, Retry: retry, Batching: true})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the graph provider", err.Error())
 		return

@@ -59,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pageSize := fs.Int("page-size", 100, "list page size when $top is absent")
 	nextLinks := fs.Bool("next-links", true, "write @odata.nextLink in list answers (-next-links=false: $top and $skip only, as Graph's docs for the list promise)")
 	anonymous := fs.Bool("allow-anonymous", false, "accept requests without an Authorization header")
+	appOnly := fs.Bool("allow-app-only", false, "with -app, let app-only tokens use the profile certifications, as Graph's older docs allowed "+
+		"(by default they are refused with 403, as the current docs list application permissions as not supported)")
 	quiet := fs.Bool("quiet", false, "do not log each request to stdout")
 	latency := fs.Duration("latency", 0, "added `delay` before every answer, e.g. 80ms for a realistic Graph")
 	chaosRate := fs.Float64("chaos-rate", 0, "share (0..1) of certification requests that get a random fault")
@@ -142,6 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.SetPageSize(*pageSize)
 	srv.SetNextLinks(*nextLinks)
 	srv.SetAllowAnonymous(*anonymous)
+	srv.SetAllowAppOnly(*appOnly)
 	srv.SetLatency(*latency)
 	srv.SetBudget(*budget, *budgetWindow)
 	srv.SetChaos(mockgraph.Chaos{Rate: *chaosRate, Kinds: kinds, Seed: *chaosSeed, SlowDelay: *slowDelay})
@@ -169,6 +172,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, a := range apps {
 		// Never the secret: this goes to logs.
 		fmt.Fprintf(stdout, "mockgraph: app %s registered in tenant %s (application permission User.ReadWrite.All)\n", a.ClientID, a.TenantID)
+	}
+	if len(apps) > 0 && !*appOnly {
+		fmt.Fprintln(stdout, "mockgraph: app-only tokens are refused on profile certifications (403), as Graph's current docs describe; -allow-app-only lets them through")
 	}
 
 	served := make(chan error, 1)
@@ -218,8 +224,8 @@ func parseApp(v string) (mockentra.App, error) {
 			return mockentra.App{}, fmt.Errorf("%q cannot be a tenant or client id: it would not fit in a URL path", p)
 		}
 	}
-	// User.ReadWrite.All lets the app write any user's profile, as the provider's docs
-	// describe for app-only tokens; /me still needs a user, as on Graph.
+	// User.ReadWrite.All, the application permission the older docs listed: with
+	// -allow-app-only the app writes any user's profile; /me still needs a user, as on Graph.
 	return mockentra.App{TenantID: parts[0], ClientID: parts[1], Secrets: []string{parts[2]},
 		DisplayName: "mockgraph app", Roles: []string{"User.ReadWrite.All"}}, nil
 }

@@ -193,15 +193,25 @@ func startRun(t *testing.T, args ...string) (string, *syncBuffer) {
 
 // With -tls and -app, a client-secret sign-in through azidentity works against the mock
 // (its token endpoint, over https, trusting the written certificate), and Graph accepts
-// the token it issued and nothing else.
+// the token it issued and nothing else. The app's token is app-only: Graph's current docs
+// refuse it for profile certifications, and so does the mock unless -allow-app-only.
 func TestRunTLSWithApp(t *testing.T) {
+	t.Run("allow-app-only", func(t *testing.T) { runTLSWithApp(t, true) })
+	t.Run("app-only refused", func(t *testing.T) { runTLSWithApp(t, false) })
+}
+
+func runTLSWithApp(t *testing.T, allowAppOnly bool) {
 	const (
 		tenant   = "0d5a5f6e-1c2b-4a3d-9e8f-7a6b5c4d3e2f"
 		clientID = "11111111-2222-3333-4444-555555555555"
 		secret   = "s3cret:with~colons"
 	)
 	certFile := filepath.Join(t.TempDir(), "mock.pem")
-	base, out := startRun(t, "-tls", "-cert-file", certFile, "-app", tenant+":"+clientID+":"+secret)
+	args := []string{"-tls", "-cert-file", certFile, "-app", tenant + ":" + clientID + ":" + secret}
+	if allowAppOnly {
+		args = append(args, "-allow-app-only")
+	}
+	base, out := startRun(t, args...)
 	if !strings.HasPrefix(base, "https://127.0.0.1:") {
 		t.Fatalf("url file holds %q, want https", base)
 	}
@@ -274,8 +284,11 @@ func TestRunTLSWithApp(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	if code, body := post(tok.Token); code != http.StatusCreated || !strings.Contains(body, `"certificationId":"AZ-305"`) {
+	switch code, body := post(tok.Token); {
+	case allowAppOnly && (code != http.StatusCreated || !strings.Contains(body, `"certificationId":"AZ-305"`)):
 		t.Errorf("POST with the issued token: %d %s, want 201", code, body)
+	case !allowAppOnly && (code != http.StatusForbidden || !strings.Contains(body, `"ErrorAccessDeniedForRole"`)):
+		t.Errorf("POST with the issued app-only token: %d %s, want 403 ErrorAccessDeniedForRole", code, body)
 	}
 	if code, _ := post("any-token"); code != http.StatusUnauthorized {
 		t.Errorf("POST with a token the mock did not issue: %d, want 401", code)
