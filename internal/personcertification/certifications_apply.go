@@ -226,7 +226,7 @@ func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.V
 		}
 	}
 	prior.deletions = map[string]string{}
-	diags.Append(bulkError("deleting", "certifications", failed, userOfKey(prior)))
+	diags.Append(bulkError(identityOf(r.one.client), "deleting", "certifications", failed, userOfKey(prior)))
 	v, err := prior.encode(ctx, encodeEntries(raws, prior.wasMap))
 	if err != nil {
 		return priorRaw
@@ -613,7 +613,7 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 	certs := plan.attrs["certifications"]
 	if len(failed) > 0 {
 		certs = encodeEntries(raws, plan.wasMap)
-		diags.Append(bulkError("applying", "certifications", failed, userOfKey(plan)))
+		diags.Append(bulkError(identityOf(r.one.client), "applying", "certifications", failed, userOfKey(plan)))
 	} else {
 		st.deletions = plan.deletions
 	}
@@ -668,7 +668,7 @@ func (r *CertificationsResource) importUsers(ctx context.Context, id string, dia
 	}
 	lists, failed := r.listUsers(ctx, users)
 	if len(failed) > 0 {
-		diags.Append(bulkError("importing", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(identityOf(r.one.client), "importing", "users", failed, func(k string) string { return k }))
 		return tftypes.Value{}, false
 	}
 	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{},

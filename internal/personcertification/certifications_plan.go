@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
@@ -76,6 +77,17 @@ func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tft
 	}
 	plan.computed, plan.adoptions = map[string]computedEntry{}, map[string]string{} // proposed: the prior state's
 	c := &planner{r: r, ctx: ctx, plan: plan, prior: prior, held: map[string]string{}}
+	// source has another shape in the US Government clouds: refused there, as on the single resource.
+	for _, e := range plan.entries {
+		was := types.ObjectNull(sourceAttrTypes)
+		if p := prior.byKey[e.key]; p != nil {
+			was = p.vals.Source
+		}
+		checkSourceInCloud(c.client(), path.Root("certifications").AtMapKey(e.key).AtName("source"), e.vals.Source, was, diags)
+	}
+	if diags.HasError() {
+		return planRaw, false
+	}
 	if unlisted != nil && json.Unmarshal(unlisted, &c.unlisted) != nil {
 		c.unlisted = nil
 	}
@@ -380,7 +392,7 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		}
 	}
 	if len(failed) > 0 {
-		diags.Append(bulkError("planning", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(identityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
 		return false
 	}
 	var waiting, rest []*entry
@@ -523,7 +535,7 @@ func (c *planner) exclusive(diags *diag.Diagnostics) bool {
 	sort.Strings(fresh)
 	lists, failed := c.r.listUsers(c.ctx, fresh)
 	if len(failed) > 0 {
-		diags.Append(bulkError("planning", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(identityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
 		return false
 	}
 	for lu, l := range c.lists {

@@ -497,7 +497,7 @@ func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, si
 	}
 	lists, failed := r.listUsers(ctx, usersOf(holding))
 	if len(failed) > 0 {
-		diags.Append(bulkError("reading", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(identityOf(r.one.client), "reading", "users", failed, func(k string) string { return k }))
 		return raw, false, false, nil
 	}
 	byID := map[string]*graph.Certification{}
@@ -540,7 +540,7 @@ func (r *CertificationsResource) read(ctx context.Context, raw tftypes.Value, si
 		}
 	})
 	if readErr != nil {
-		diags.Append(errorDiag("reading", "", readErr))
+		diags.Append(errorDiagAs(identityOf(r.one.client), "reading", "", readErr))
 		return raw, false, false, nil
 	}
 	allSeen = len(missing) == 0
@@ -654,7 +654,8 @@ func keyList(keys []string) string {
 }
 
 // bulkError is one error for many failed keys: the first 20 with what Graph said, then a count.
-func bulkError(action, what string, failed map[string]error, userOf func(key string) string) diag.Diagnostic {
+// id is the caller, for the next step that fits its sign-in.
+func bulkError(id *graph.Identity, action, what string, failed map[string]error, userOf func(key string) string) diag.Diagnostic {
 	keys := sortedKeys(failed)
 	var b strings.Builder
 	if len(keys) == 1 {
@@ -667,7 +668,7 @@ func bulkError(action, what string, failed map[string]error, userOf func(key str
 			break
 		}
 		fmt.Fprintf(&b, "\n%q: %v", k, failed[k])
-		if h := nextStep(action, userOf(k), graph.StatusOf(failed[k])); h != "" {
+		if h := nextStepAs(id, action, userOf(k), graph.StatusOf(failed[k])); h != "" {
 			hints[h] = true
 		}
 	}

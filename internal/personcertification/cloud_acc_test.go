@@ -75,3 +75,20 @@ func noWriteWithSource(s *mockgraph.Server) resource.TestCheckFunc {
 		return nil
 	}
 }
+
+// The entries of graph_person_certifications are refused the same way, naming the entry.
+func TestAccPersonCertifications_sourceInUSGovernment(t *testing.T) {
+	s, _ := acctest.Mock(t)
+	provider := cloudProvider(s, "usgovernment")
+	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
+		{
+			Config: provider + certsConfig("", certEntry{"me/hr", "me", "From HR", "", "source = { type = [\"HR\"] }"}),
+			ExpectError: regexp.MustCompile(`(?s)source cannot be set in the US Government clouds.*` +
+				`certifications\["me/hr"\].source`),
+		},
+		{
+			Config: provider + certsConfig("", certEntry{"me/hr", "me", "From HR", "", ""}),
+			Check:  noWriteWithSource(s),
+		},
+	})
+}
