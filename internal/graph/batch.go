@@ -160,31 +160,53 @@ func (b *batcher) flushTimer() {
 	}
 }
 
-// send posts one batch and hands every item its answer, or marks it direct.
+// send posts the items in batches, each as large as the pacer grants room for (all of
+// them until Graph has throttled the client), and hands every item its answer, or marks
+// it direct.
 func (b *batcher) send(items []*batchItem) {
-	defer func() {
-		for _, it := range items {
-			close(it.done)
-		}
-	}()
 	for _, it := range items {
 		it.direct = true
 	}
+	closed := 0 // items[:closed] have been handed their outcome
+	defer func() {
+		for _, it := range items[closed:] {
+			close(it.done)
+		}
+	}()
 	live := items[:0:0]
 	for _, it := range items {
 		if it.ctx.Err() == nil {
 			live = append(live, it)
 		}
 	}
-	if len(live) == 0 {
-		return
-	}
-	if len(live) == 1 {
+	if len(live) <= 1 {
 		return // a batch of one would only add overhead: send it directly
 	}
 	ctx, cancel := batchContext(live)
 	defer cancel()
+	// live keeps the order of items: each batch hands its items on as soon as it is answered.
+	for len(live) > 0 && !b.c.batchOff.Load() {
+		g, err := b.c.pace.acquire(ctx, len(live), true)
+		if err != nil {
+			return // not sent: the rest go direct, where their own deadlines decide
+		}
+		n := len(live)
+		if g != nil {
+			n = g.items
+		}
+		b.sendBatch(ctx, g, live[:n])
+		live = live[n:]
+		for closed < len(items) && (len(live) == 0 || items[closed] != live[0]) {
+			close(items[closed].done)
+			closed++
+		}
+	}
+}
 
+// sendBatch posts one batch under its grant g and hands every item its answer, or leaves
+// it marked direct.
+func (b *batcher) sendBatch(ctx context.Context, g *grant, live []*batchItem) {
+	defer b.c.pace.finish(g)
 	reqs := make([]batchRequest, 0, len(live))
 	byID := make(map[string]*batchItem, len(live))
 	for i, it := range live {
@@ -197,7 +219,7 @@ func (b *batcher) send(items []*batchItem) {
 		return
 	}
 	// Every item is a GET or a DELETE: the batch may be sent again as a GET may.
-	ctx, ex := withExchange(withIdempotent(ctx))
+	ctx, ex := withExchange(withIdempotent(withGrant(ctx, g)))
 	raw, err := b.c.send(ctx, info)
 	if err != nil {
 		switch status, _, _, _, _ := ex.snapshot(); status {

@@ -29,7 +29,8 @@ import (
 // caller looks for the certification first, as it does after a lost direct create.
 
 // createBatchesInFlight bounds the batches (or, without batching, the direct creates) one
-// CreateCertifications call has in flight. The pacer bounds the whole client on top.
+// CreateCertifications call has in flight. Once Graph has throttled the client, the pacer
+// (pace.go) decides how many items may go at all, and so how large each batch is.
 const createBatchesInFlight = 8
 
 // CreateRequest is one certification to create in user's collection.
@@ -63,8 +64,9 @@ type createItem struct {
 }
 
 // CreateCertifications creates every request, up to 20 per $batch, several batches in flight (bounded, e.g. 8),
-// under the client's pacer (pace.go) and retry policy. An item answered 429 inside a batch was not applied: it is
-// sent again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
+// under the client's pacer (pace.go) and retry policy. A batch carries as many items as the pacer grants room for
+// (all 20 until Graph has throttled the client). An item answered 429 inside a batch was not applied: it is sent
+// again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
 // When batching is off (c.batchOff, or a nil batcher config), or for a single request, it falls back to
 // CreateCertification per request (concurrently, bounded). It invalidates coalesced reads like CreateCertification.
 func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest) []CreateResult {
@@ -96,58 +98,146 @@ func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest)
 		}
 		pending = append(pending, &createItem{idx: i, user: r.UserID, info: info, payload: info.Content})
 	}
-	for len(pending) > 0 {
-		again, direct := c.createRound(ctx, pending, out)
-		inParallel(len(direct), func(i int) {
-			cert, err := c.postPrepared(ctx, direct[i].info)
-			out[direct[i].idx] = createResult(cert, err)
-		})
-		if len(again) == 0 {
-			return out
-		}
-		var delay time.Duration
-		for _, it := range again {
-			delay = max(delay, it.delay)
-		}
-		dl, hasDeadline := ctx.Deadline()
-		if (hasDeadline && time.Now().Add(delay).After(dl)) || !wait.For(ctx, delay) {
-			// Waiting would outlive the operation: these were not applied, so their last
-			// answer is the definite outcome (as retry.go hands back the last answer).
-			for _, it := range again {
-				out[it.idx] = CreateResult{Err: itemError(it.last, it.sent)}
-			}
-			return out
-		}
-		pending = again
+	q := &createQueue{waiting: pending, open: len(pending)}
+	q.cond = sync.NewCond(&q.mu)
+	var wg sync.WaitGroup
+	for range createBatchesInFlight {
+		wg.Go(func() { c.createWorker(ctx, q, out) })
 	}
+	wg.Wait()
 	return out
 }
 
-// createRound sends pending in batches of up to maxBatch, at most createBatchesInFlight at
-// a time, and settles every item it can in out. It returns the items to send again in a
-// later batch (answered 429) and those to send directly (refused by a server that
-// does not take batches).
-func (c *Client) createRound(ctx context.Context, pending []*createItem, out []CreateResult) (again, direct []*createItem) {
-	var chunks [][]*createItem
-	for start := 0; start < len(pending); start += maxBatch {
-		chunks = append(chunks, pending[start:min(start+maxBatch, len(pending))])
+// createQueue holds the creates of one CreateCertifications call that are not settled yet:
+// waiting to be sent (again), or out in a batch.
+type createQueue struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	waiting []*createItem // in request order; items sent again go first
+	open    int           // items not settled in out yet
+}
+
+// next waits until items wait to be sent and says how many a batch may take, or reports
+// false once every item is settled.
+func (q *createQueue) next() (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.waiting) == 0 {
+		if q.open == 0 {
+			return 0, false
+		}
+		q.cond.Wait()
 	}
-	var mu sync.Mutex
-	inParallel(len(chunks), func(i int) {
-		chunk := chunks[i]
-		if c.batchOff.Load() {
-			mu.Lock()
-			direct = append(direct, chunk...)
-			mu.Unlock()
+	return min(len(q.waiting), maxBatch), true
+}
+
+// take removes up to n waiting items.
+func (q *createQueue) take(n int) []*createItem {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n = min(n, len(q.waiting))
+	items := q.waiting[:n:n]
+	q.waiting = q.waiting[n:]
+	return items
+}
+
+// putBack queues items to be sent again, before the others.
+func (q *createQueue) putBack(items []*createItem) {
+	if len(items) == 0 {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.waiting = append(append([]*createItem(nil), items...), q.waiting...)
+	q.cond.Broadcast()
+}
+
+// settled records n items whose outcome is in out.
+func (q *createQueue) settled(n int) {
+	if n == 0 {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.open -= n
+	if q.open == 0 {
+		q.cond.Broadcast()
+	}
+}
+
+// createWorker sends batches from q until every item is settled. Each batch takes as many
+// items as the pacer grants room for: the batches of a throttled client carry only what
+// Graph's window has room for.
+func (c *Client) createWorker(ctx context.Context, q *createQueue, out []CreateResult) {
+	for {
+		want, ok := q.next()
+		if !ok {
 			return
 		}
-		a, d := c.sendCreateBatch(ctx, chunk, out)
-		mu.Lock()
-		again = append(again, a...)
-		direct = append(direct, d...)
-		mu.Unlock()
-	})
-	return again, direct
+		if c.batchOff.Load() {
+			for _, it := range q.take(1) {
+				cert, err := c.postPrepared(ctx, it.info)
+				out[it.idx] = createResult(cert, err)
+				q.settled(1)
+			}
+			continue
+		}
+		g, err := c.pace.acquire(ctx, want, true)
+		if err != nil {
+			// Not sent: the context ended, or Graph asked for a wait past its deadline.
+			items := q.take(want)
+			for _, it := range items {
+				out[it.idx] = notSentResult(it, err)
+			}
+			q.settled(len(items))
+			continue
+		}
+		n := want
+		if g != nil {
+			n = g.items
+		}
+		items := q.take(n)
+		c.pace.unsent(g, n-len(items)) // another worker took them meanwhile
+		if len(items) == 0 {
+			continue
+		}
+		again, direct := c.sendCreateBatch(withGrant(ctx, g), items, out)
+		c.pace.finish(g)
+		q.settled(len(items) - len(again) - len(direct))
+		q.putBack(direct) // batching is off now: every worker sends them directly
+		c.createAgain(ctx, q, again, out)
+	}
+}
+
+// createAgain queues items answered 429 to be sent again after their Retry-After; those
+// whose wait would outlive the operation fail with their last answer, not applied (as
+// retry.go hands back the last answer).
+func (c *Client) createAgain(ctx context.Context, q *createQueue, again []*createItem, out []CreateResult) {
+	if len(again) == 0 {
+		return
+	}
+	var delay time.Duration
+	for _, it := range again {
+		delay = max(delay, it.delay)
+	}
+	dl, hasDeadline := ctx.Deadline()
+	if (hasDeadline && time.Now().Add(delay).After(dl)) || !wait.For(ctx, delay) {
+		for _, it := range again {
+			out[it.idx] = CreateResult{Err: itemError(it.last, it.sent)}
+		}
+		q.settled(len(again))
+		return
+	}
+	q.putBack(again)
+}
+
+// notSentResult is the outcome of an item that was not sent this time because of err:
+// its last refusal when it was throttled before, else err.
+func notSentResult(it *createItem, err error) CreateResult {
+	if it.sent > 0 {
+		return CreateResult{Err: itemError(it.last, it.sent)}
+	}
+	return CreateResult{Err: newError("create", &exchange{}, err)}
 }
 
 // sendCreateBatch posts one batch of creates. It writes out[idx] for every item it

@@ -51,7 +51,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // attempt's body, so the order of the handlers around it cannot corrupt a retry.
 //
 // It is also where every attempt passes the client's pacer (pace.go): a 429 anywhere holds
-// all attempts, not only the retry of the request that drew it.
+// all attempts, not only the retry of the request that drew it, and once Graph has
+// throttled the client an attempt waits for room in the pacer's window.
 type retryHandler struct {
 	policy RetryPolicy
 	now    func() time.Time
@@ -110,8 +111,25 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		body = b
 	}
 	ctx := req.Context()
+	// A batch sized by its room comes with its grant for the first attempt; a repeat of it
+	// waits for room for as many items.
+	g := grantOf(ctx)
+	if h.pace.isSettled(g) {
+		g = nil
+	}
+	items := 1
+	if g != nil {
+		items = g.items
+	}
 	for attempt := 0; ; attempt++ {
-		r := req.Clone(ctx)
+		if attempt > 0 || g == nil {
+			var err error
+			if g, err = h.pace.acquire(ctx, items, false); err != nil {
+				// Not sent: the context ended, or the gate opens after its deadline.
+				return nil, err
+			}
+		}
+		r := req.Clone(withGrant(ctx, g))
 		if body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
@@ -120,15 +138,8 @@ func (h *retryHandler) Intercept(pipeline khttp.Pipeline, idx int, req *http.Req
 		if attempt > 0 {
 			r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
 		}
-		if err := h.pace.acquire(ctx); err != nil {
-			// Not sent: the context ended, or the gate opens after its deadline.
-			return nil, err
-		}
 		resp, err := pipeline.Next(r, idx)
-		if err == nil {
-			h.pace.batchItems(r, resp)
-		}
-		h.pace.done(resp)
+		h.pace.answered(r, g, resp, err) // settled at the wire already, unless no gateTransport
 		status := 0
 		if err == nil {
 			status = resp.StatusCode
