@@ -160,7 +160,7 @@ func (r *CertificationsResource) awaitListed(ctx context.Context, m *bulkModel) 
 func (r *CertificationsResource) update(ctx context.Context, priorRaw, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
 	plan, ok := decodeBulk(ctx, planRaw, diags)
 	if !ok || diags.HasError() {
-		return tftypes.Value{}
+		return priorRaw // nothing was done: the state stays as it was
 	}
 	prior, _ := decodeBulk(ctx, priorRaw, nil)
 	d, dd := plan.timeouts.Update(ctx, defaultBulkWriteTimeout)

@@ -363,33 +363,40 @@ func TestAccPersonCertifications_adoptionIsShown(t *testing.T) {
 	mustBeEmptyPlan(t, tf, r)
 }
 
-// certifications unknown until apply: the plan says so and the first apply succeeds.
+// certifications unknown until apply: the plan says so and the first apply succeeds; a
+// later apply with the map unknown again keeps what it holds, posts only the new entry
+// and deletes nothing: Terraform plans again during the apply, once the map is known, and
+// the plan's rules decide (not adoption, which is off here).
 func TestAccPersonCertifications_unknownMap(t *testing.T) {
 	s, provider := acctest.Mock(t)
-	cfg := `resource "terraform_data" "rows" {
-  input = {
-    "megan/AZ-305" = { user_id = "` + mockgraph.OtherUPN + `", display_name = "Azure Solutions Architect Expert", certification_id = "AZ-305" }
-  }
-}
-resource "graph_person_certifications" "test" {
-  certifications = terraform_data.rows.output
-}
-`
+	row := func(key, cert string) string {
+		return fmt.Sprintf("    %q = { user_id = %q, display_name = \"Certification %s\", certification_id = %q }\n", key, mockgraph.OtherUPN, cert, cert)
+	}
+	cfg := func(rows string) string {
+		return "resource \"terraform_data\" \"rows\" {\n  input = {\n" + rows + "  }\n}\n" +
+			"resource \"graph_person_certifications\" \"test\" {\n  certifications = terraform_data.rows.output\n  adopt_existing = false\n}\n"
+	}
+	first := map[string]string{}
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID), []resource.TestStep{
 		{
-			Config: provider + cfg,
+			Config: provider + cfg(row("megan/AZ-305", "AZ-305")),
+			Check:  captureEntries(s, first),
+		},
+		{
+			PreConfig: s.ResetRequests,
+			Config:    provider + cfg(row("megan/AZ-305", "AZ-305")+row("megan/AZ-104", "AZ-104")),
 			Check: func(st *terraform.State) error {
 				ids, err := flatEntries(st)
 				if err != nil {
 					return err
 				}
-				if len(ids) != 1 {
-					return fmt.Errorf("entries after the apply: %v, want 1", ids)
+				if len(ids) != 2 || ids["megan/AZ-305"] != first["megan/AZ-305"] {
+					return fmt.Errorf("entries after the second apply: %v, want megan/AZ-305 still %s and one more", ids, first["megan/AZ-305"])
 				}
-				return nil
+				return writesAre(s, 1, 0, 0)
 			},
 		},
-		{Config: provider + cfg, PlanOnly: true},
+		{Config: provider + cfg(row("megan/AZ-305", "AZ-305")+row("megan/AZ-104", "AZ-104")), PlanOnly: true},
 	})
 }
 
