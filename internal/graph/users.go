@@ -49,6 +49,21 @@ func (c *Client) UserObjectID(ctx context.Context, userID string) (string, error
 }
 
 func (c *Client) fetchUserID(ctx context.Context, userID string) (string, error) {
+	var body struct {
+		ID string `json:"id"`
+	}
+	if err := c.getUser(ctx, userID, &body, "id"); err != nil {
+		return "", err
+	}
+	if !objectIDShape.MatchString(body.ID) {
+		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without an object id", userID)}
+	}
+	return strings.ToLower(body.ID), nil
+}
+
+// getUser reads the named fields of the user that userID names (GET /users/{x}, or /me,
+// with $select) into out.
+func (c *Client) getUser(ctx context.Context, userID string, out any, fields ...string) error {
 	ref := userID
 	if ref == Me {
 		ref = meToken
@@ -56,22 +71,19 @@ func (c *Client) fetchUserID(ctx context.Context, userID string) (string, error)
 	ctx, ex := withExchange(ctx)
 	builder := users.NewUserItemRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": ref}, c.adapter)
 	info, err := builder.ToGetRequestInformation(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
-		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id"}},
+		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: fields},
 	})
 	if err != nil {
-		return "", &Error{Op: "read user", Err: err}
+		return &Error{Op: "read user", Err: err}
 	}
 	raw, err := c.send(ctx, info)
 	if err != nil {
-		return "", newError("read user", ex, err)
+		return newError("read user", ex, err)
 	}
-	var body struct {
-		ID string `json:"id"`
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &DecodeError{Err: fmt.Errorf("the user %q came back unreadable: %w", userID, err)}
 	}
-	if err := json.Unmarshal(raw, &body); err != nil || !objectIDShape.MatchString(body.ID) {
-		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without an object id", userID)}
-	}
-	return strings.ToLower(body.ID), nil
+	return nil
 }
 
 // UserPrincipalName returns the userPrincipalName (lower case) of the user that userID
@@ -88,26 +100,13 @@ func (c *Client) UserPrincipalName(ctx context.Context, userID string) (string, 
 	if ok {
 		return upn, nil
 	}
-	ref := userID
-	if ref == Me {
-		ref = meToken
-	}
-	ctx, ex := withExchange(ctx)
-	builder := users.NewUserItemRequestBuilderInternal(map[string]string{"baseurl": c.baseURL, "user%2Did": ref}, c.adapter)
-	info, err := builder.ToGetRequestInformation(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
-		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "userPrincipalName"}},
-	})
-	if err != nil {
-		return "", &Error{Op: "read user", Err: err}
-	}
-	raw, err := c.send(ctx, info)
-	if err != nil {
-		return "", newError("read user", ex, err)
-	}
 	var body struct {
 		UPN string `json:"userPrincipalName"`
 	}
-	if err := json.Unmarshal(raw, &body); err != nil || body.UPN == "" {
+	if err := c.getUser(ctx, userID, &body, "userPrincipalName"); err != nil {
+		return "", err
+	}
+	if body.UPN == "" {
 		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without a userPrincipalName", userID)}
 	}
 	upn = strings.ToLower(body.UPN)

@@ -129,21 +129,15 @@ func (r *CertificationsResource) awaitListed(ctx context.Context, m *bulkModel) 
 		for lu := range want {
 			names = append(names, users[lu])
 		}
-		lists := make([][]*graph.Certification, len(names))
-		errs := make([]error, len(names))
-		forEach(len(names), func(i int) {
-			lists[i], errs[i] = r.one.client.ListCertifications(ctx, names[i], graph.ListFilter{}) // fresh, never shared
+		lists, _ := listEach(names, func(u string) ([]*graph.Certification, error) {
+			return r.one.client.ListCertifications(ctx, u, graph.ListFilter{}) // fresh, never shared
 		})
-		for i, u := range names {
-			if errs[i] != nil {
-				continue
+		for lu, l := range lists {
+			for _, c := range l {
+				delete(want[lu], deref(c.GetId()))
 			}
-			ids := want[strings.ToLower(u)]
-			for _, c := range lists[i] {
-				delete(ids, deref(c.GetId()))
-			}
-			if len(ids) == 0 {
-				delete(want, strings.ToLower(u))
+			if len(want[lu]) == 0 {
+				delete(want, lu)
 			}
 		}
 	}

@@ -132,14 +132,7 @@ func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tft
 // unknownPlan is the plan of certifications unknown until apply.
 func unknownPlan(ctx context.Context, plan *bulkModel, diags *diag.Diagnostics) (tftypes.Value, bool) {
 	objType := bulkObjectType(ctx)
-	vals := make(map[string]tftypes.Value, len(objType.AttributeTypes))
-	for k, t := range objType.AttributeTypes {
-		if v, ok := plan.attrs[k]; ok {
-			vals[k] = v
-		} else {
-			vals[k] = tftypes.NewValue(t, nil)
-		}
-	}
+	vals := attrValues(objType, plan.attrs)
 	for _, k := range []string{"entries", "exclusive_deletions", "adoptions"} {
 		vals[k] = tftypes.NewValue(objType.AttributeTypes[k], tftypes.UnknownValue)
 	}

@@ -347,14 +347,7 @@ func boolOf(v tftypes.Value, def bool) bool {
 // encode writes m back as the resource's value, with certs as the certifications.
 func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Value, error) {
 	objType := bulkObjectType(ctx)
-	vals := make(map[string]tftypes.Value, len(objType.AttributeTypes))
-	for k, t := range objType.AttributeTypes {
-		if v, ok := m.attrs[k]; ok {
-			vals[k] = v
-		} else {
-			vals[k] = tftypes.NewValue(t, nil)
-		}
-	}
+	vals := attrValues(objType, m.attrs)
 	vals["certifications"] = certs
 	computed := make(map[string]tftypes.Value, len(m.computed))
 	for k, c := range m.computed {
@@ -378,6 +371,19 @@ func (m *bulkModel) encode(ctx context.Context, certs tftypes.Value) (tftypes.Va
 		return tftypes.Value{}, err
 	}
 	return tftypes.NewValue(objType, vals), nil
+}
+
+// attrValues is every attribute of objType: its value in attrs, or null.
+func attrValues(objType tftypes.Object, attrs map[string]tftypes.Value) map[string]tftypes.Value {
+	vals := make(map[string]tftypes.Value, len(objType.AttributeTypes))
+	for k, t := range objType.AttributeTypes {
+		if v, ok := attrs[k]; ok {
+			vals[k] = v
+		} else {
+			vals[k] = tftypes.NewValue(t, nil)
+		}
+	}
+	return vals
 }
 
 var (
@@ -408,12 +414,21 @@ func usersOf(entries []*entry) []string {
 	return out
 }
 
-// listUsers lists every user's certifications concurrently; the client batches the lists.
+// listUsers lists every user's certifications concurrently, by user in lower case; the
+// client batches the lists and shares one taken moments ago (ListCertificationsShared).
 func (r *CertificationsResource) listUsers(ctx context.Context, users []string) (map[string][]*graph.Certification, map[string]error) {
+	return listEach(users, func(u string) ([]*graph.Certification, error) {
+		return r.one.client.ListCertificationsShared(ctx, u)
+	})
+}
+
+// listEach runs list for every user concurrently: the lists by user in lower case, and
+// the errors of those that failed.
+func listEach(users []string, list func(user string) ([]*graph.Certification, error)) (map[string][]*graph.Certification, map[string]error) {
 	lists := make([][]*graph.Certification, len(users))
 	errs := make([]error, len(users))
 	forEach(len(users), func(i int) {
-		lists[i], errs[i] = r.one.client.ListCertificationsShared(ctx, users[i])
+		lists[i], errs[i] = list(users[i])
 	})
 	out := make(map[string][]*graph.Certification, len(users))
 	failed := map[string]error{}
