@@ -18,7 +18,7 @@ export GRAPH_ENDPOINT="$URL" GRAPH_ACCESS_TOKEN="$TOKEN" GRAPH_ACC_REAL_TENANT=1
 export TF_ACC_TERRAFORM_PATH="$TOOLS/terraform"
 
 echo "==> acceptance tests in real-tenant mode against $URL"
-go test -count=1 -v -run '^TestAcc' ./internal/personcertification/ >"$WORK/test.log" 2>&1 || {
+go test -count=1 -v -run '^TestAcc' ./internal/personcertification/ ./internal/personcertifications/ >"$WORK/test.log" 2>&1 || {
   tail -100 "$WORK/test.log" >&2
   exit 1
 }

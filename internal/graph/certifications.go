@@ -404,17 +404,6 @@ func audiencesFromNumber(digits string) (models.AllowedAudiences, bool) {
 	return a, n == 0
 }
 
-// send runs a request through the pipeline and returns the raw body (nil for 204), so the
-// provider decides how to read it.
-func (c *Client) send(ctx context.Context, info *abs.RequestInformation) ([]byte, error) {
-	v, err := c.adapter.SendPrimitive(ctx, info, "[]byte", nil)
-	if err != nil || v == nil {
-		return nil, err
-	}
-	b, _ := v.([]byte)
-	return b, nil
-}
-
 // ListFilter narrows a list to exact matches. Empty fields do not filter.
 type ListFilter struct {
 	DisplayName      string

@@ -6,6 +6,7 @@ package graph
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	abs "github.com/microsoft/kiota-abstractions-go"
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
 	khttp "github.com/microsoft/kiota-http-go"
@@ -221,4 +223,15 @@ func serializationWriterFactories() absser.SerializationWriterFactory {
 	r := absser.NewSerializationWriterFactoryRegistry()
 	r.ContentTypeAssociatedFactories["application/json"] = jsonser.NewJsonSerializationWriterFactory()
 	return r
+}
+
+// send runs a request through the pipeline and returns the raw body (nil for 204), so the
+// provider decides how to read it.
+func (c *Client) send(ctx context.Context, info *abs.RequestInformation) ([]byte, error) {
+	v, err := c.adapter.SendPrimitive(ctx, info, "[]byte", nil)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	b, _ := v.([]byte)
+	return b, nil
 }

@@ -81,7 +81,7 @@ func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest)
 	c.invalidateReads() // before and after, as CreateCertification does
 	defer c.invalidateReads()
 	if len(reqs) == 1 || c.deletes == nil || c.batchOff.Load() {
-		inParallel(len(reqs), func(i int) {
+		wait.Each(createBatchesInFlight, len(reqs), func(i int) {
 			if err := ctx.Err(); err != nil {
 				out[i] = CreateResult{Err: &Error{Op: "create", Err: err}}
 				return
@@ -399,18 +399,4 @@ func CreateMayHaveApplied(err error) bool {
 		return ge.Attempts > 0 // Attempts == 0: it never left the client
 	}
 	return ge.Status >= 500
-}
-
-// inParallel runs fn(0) … fn(n-1), at most createBatchesInFlight at a time.
-func inParallel(n int, fn func(i int)) {
-	sem := make(chan struct{}, createBatchesInFlight)
-	var wg sync.WaitGroup
-	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			fn(i)
-		})
-	}
-	wg.Wait()
 }

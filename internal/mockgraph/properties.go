@@ -81,3 +81,15 @@ func PropertyNames() []string {
 	}
 	return names
 }
+
+// WritableProperties lists the properties a client may write (POST, PATCH); the rest are
+// set by the server or not served.
+func WritableProperties() []string {
+	var names []string
+	for _, p := range properties() {
+		if p.kind.stored() || p.kind == propAudiences {
+			names = append(names, p.name)
+		}
+	}
+	return names
+}

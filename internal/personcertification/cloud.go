@@ -10,13 +10,13 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-// checkSourceInCloud refuses, at plan time, a source the provider would send (planned,
+// CheckSourceInCloud refuses, at plan time, a source the provider would send (planned,
 // known, not null, and other than prior, what state holds: an update sends only what
 // changed) in a cloud whose beta schema types itemFacet.source as personDataSource, with
 // one string for type (graph.SourceTypeIsString). The provider writes and reads the list
 // form of the public cloud only. at is the source attribute's path: source for the
 // resource, certifications["key"].source for an entry of graph_person_certifications.
-func checkSourceInCloud(c *graph.Client, at path.Path, planned, prior types.Object, diags *diag.Diagnostics) {
+func CheckSourceInCloud(c *graph.Client, at path.Path, planned, prior types.Object, diags *diag.Diagnostics) {
 	if c == nil || !graph.SourceTypeIsString(c.Cloud()) || planned.IsNull() || planned.IsUnknown() || planned.Equal(prior) {
 		return
 	}

@@ -82,12 +82,12 @@ func TestAccPersonCertifications_sourceInUSGovernment(t *testing.T) {
 	provider := cloudProvider(s, "usgovernment")
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me"), []resource.TestStep{
 		{
-			Config: provider + certsConfig("", certEntry{"me/hr", "me", "From HR", "", "source = { type = [\"HR\"] }"}),
+			Config: provider + acctest.BulkConfig("", acctest.BulkEntry{Key: "me/hr", User: "me", Name: "From HR", Extra: "source = { type = [\"HR\"] }"}),
 			ExpectError: regexp.MustCompile(`(?s)source cannot be set in the US Government clouds.*` +
 				`certifications\["me/hr"\].source`),
 		},
 		{
-			Config: provider + certsConfig("", certEntry{"me/hr", "me", "From HR", "", ""}),
+			Config: provider + acctest.BulkConfig("", acctest.BulkEntry{Key: "me/hr", User: "me", Name: "From HR", Extra: ""}),
 			Check:  noWriteWithSource(s),
 		},
 	})

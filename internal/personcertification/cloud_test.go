@@ -28,8 +28,8 @@ func TestCheckSourceInCloud(t *testing.T) {
 		return sourceOf(names, &d)
 	}
 	hr, other := source("HR"), source("LinkedIn")
-	unknown := types.ObjectUnknown(sourceAttrTypes)
-	none := types.ObjectNull(sourceAttrTypes)
+	unknown := types.ObjectUnknown(SourceAttrTypes)
+	none := types.ObjectNull(SourceAttrTypes)
 	entry := path.Root("certifications").AtMapKey("az-305").AtName("source")
 	tests := []struct {
 		name           string
@@ -51,7 +51,7 @@ func TestCheckSourceInCloud(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var diags diag.Diagnostics
-			checkSourceInCloud(tt.c, tt.at, tt.planned, tt.prior, &diags)
+			CheckSourceInCloud(tt.c, tt.at, tt.planned, tt.prior, &diags)
 			if diags.HasError() != tt.refused {
 				t.Fatalf("refused = %v, want %v: %v", diags.HasError(), tt.refused, diags)
 			}
@@ -79,5 +79,5 @@ func sourceOf(names []string, diags *diag.Diagnostics) types.Object {
 	}
 	list, d := types.ListValue(types.StringType, elems)
 	diags.Append(d...)
-	return objectValue(sourceAttrTypes, map[string]attr.Value{"type": list}, diags)
+	return objectValue(SourceAttrTypes, map[string]attr.Value{"type": list}, diags)
 }

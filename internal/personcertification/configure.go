@@ -17,7 +17,7 @@ var (
 	_ resource.ResourceWithConfigure     = (*Resource)(nil)
 	_ list.ListResourceWithConfigure     = (*ListResource)(nil)
 	_ datasource.DataSourceWithConfigure = (*DataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*ListDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*CertificationsDataSource)(nil)
 )
 
 // resourceClient is embedded by the managed and list resources: it holds the provider's
@@ -27,7 +27,7 @@ type resourceClient struct {
 }
 
 func (c *resourceClient) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	c.client = configureClient(req.ProviderData, &resp.Diagnostics)
+	c.client = ConfigureClient(req.ProviderData, &resp.Diagnostics)
 }
 
 // dataSourceClient is resourceClient for data sources, whose Configure takes other types.
@@ -36,11 +36,11 @@ type dataSourceClient struct {
 }
 
 func (c *dataSourceClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	c.client = configureClient(req.ProviderData, &resp.Diagnostics)
+	c.client = ConfigureClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// configureClient takes the provider's shared client; nil before the provider is configured.
-func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
+// ConfigureClient takes the provider's shared client; nil before the provider is configured.
+func ConfigureClient(data any, diags *diag.Diagnostics) *graph.Client {
 	if data == nil {
 		return nil
 	}
@@ -51,8 +51,8 @@ func configureClient(data any, diags *diag.Diagnostics) *graph.Client {
 	return c
 }
 
-// identityOf is what c's token says about its caller; nil without a client or a JWT.
-func identityOf(c *graph.Client) *graph.Identity {
+// IdentityOf is what c's token says about its caller; nil without a client or a JWT.
+func IdentityOf(c *graph.Client) *graph.Identity {
 	if c == nil {
 		return nil
 	}

@@ -61,10 +61,10 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagAs(identityOf(d.client), "reading", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(d.client), "reading", user, err))
 		return
 	}
-	resp.Diagnostics.Append(flatten(ctx, got, &m.Values)...)
+	resp.Diagnostics.Append(Flatten(ctx, got, &m.Values)...)
 	if m.ID.IsNull() {
 		resp.Diagnostics.Append(errNoID(user, id))
 		return

@@ -52,7 +52,7 @@ data "graph_person_certification" "test" {
   user_id = "me"
   id      = "00000000-0000-0000-0000-000000000000"
 }`,
-			ExpectError: wrapped(`Person certification not found.*itemNotFound.*No certification "00000000-0000-0000-0000-000000000000" was found for user "me"`),
+			ExpectError: acctest.Wrapped(`Person certification not found.*itemNotFound.*No certification "00000000-0000-0000-0000-000000000000" was found for user "me"`),
 		},
 		{
 			Config: provider + `
@@ -60,14 +60,14 @@ data "graph_person_certification" "test" {
   user_id = "nobody@contoso.example"
   id      = "00000000-0000-0000-0000-000000000000"
 }`,
-			ExpectError: wrapped(`Request_ResourceNotFound.*for user "nobody@contoso.example"`),
+			ExpectError: acctest.Wrapped(`Request_ResourceNotFound.*for user "nobody@contoso.example"`),
 		},
 		{
 			Config: provider + `
 data "graph_person_certifications" "test" {
   user_id = "nobody@contoso.example"
 }`,
-			ExpectError: wrapped(`Error listing person certification.*404 Not Found \(Request_ResourceNotFound\)`),
+			ExpectError: acctest.Wrapped(`Error listing person certification.*404 Not Found \(Request_ResourceNotFound\)`),
 		},
 	})
 }

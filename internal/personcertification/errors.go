@@ -21,12 +21,12 @@ func errUnknownAudience(names []string) error {
 // errorDiag turns a failed call into a diagnostic: the summary names the action and the
 // object, the detail says what Graph answered and what to do next.
 func errorDiag(action, userID string, err error) diag.Diagnostic {
-	return errorDiagAs(nil, action, userID, err)
+	return ErrorDiagAs(nil, action, userID, err)
 }
 
-// errorDiagAs is errorDiag for a caller whose token the provider decoded (the client's
+// ErrorDiagAs is errorDiag for a caller whose token the provider decoded (the client's
 // Identity, nil when unknown): a 403 to an app-only token gets its own next step.
-func errorDiagAs(id *graph.Identity, action, userID string, err error) diag.Diagnostic {
+func ErrorDiagAs(id *graph.Identity, action, userID string, err error) diag.Diagnostic {
 	summary := fmt.Sprintf("Error %s person certification", action)
 	return diag.NewErrorDiagnostic(summary, errorDetail(id, action, userID, err))
 }
@@ -37,16 +37,16 @@ func errorDetail(id *graph.Identity, action, userID string, err error) string {
 	if errors.As(err, &de) {
 		return detail + ". The provider could not read Graph's answer; please report it with the request-id from TF_LOG=DEBUG output."
 	}
-	if hint := nextStepAs(id, action, userID, graph.StatusOf(err)); hint != "" {
+	if hint := NextStepAs(id, action, userID, graph.StatusOf(err)); hint != "" {
 		detail += "\n\n" + hint
 	}
 	return detail
 }
 
-// nextStepAs is nextStep knowing the caller: Graph's 403 to an app-only token is about
+// NextStepAs is nextStep knowing the caller: Graph's 403 to an app-only token is about
 // the kind of token, not a permission to grant. The provider lets such a token try (older
 // docs listed User.ReadWrite.All for applications); when Graph refuses it, this says why.
-func nextStepAs(id *graph.Identity, action, userID string, status int) string {
+func NextStepAs(id *graph.Identity, action, userID string, status int) string {
 	if status == http.StatusForbidden && id != nil && id.Kind == graph.AppOnly {
 		return appOnlyRefused(id)
 	}

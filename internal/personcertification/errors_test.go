@@ -160,7 +160,7 @@ func TestErrorDiagAppOnly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := errorDiagAs(tt.id, "updating", "megan.bowen@contoso.example", tt.err)
+			d := ErrorDiagAs(tt.id, "updating", "megan.bowen@contoso.example", tt.err)
 			for _, w := range tt.want {
 				if !strings.Contains(d.Detail(), w) {
 					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())

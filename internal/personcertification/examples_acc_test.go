@@ -401,7 +401,7 @@ func TestAccAdoptExistingExample(t *testing.T) {
 		t.Fatalf("generated.tf holds %d import blocks, want %d:\n%s", n, existing, generated)
 	}
 
-	before := len(allRequests(s))
+	before := len(acctest.AllRequests(s))
 	if _, err := tf.Plan(ctx, r, tfexec.Out("plan")); err != nil {
 		t.Fatalf("plan of the generated configuration: %v\n%s", err, generated)
 	}
@@ -424,7 +424,7 @@ func TestAccAdoptExistingExample(t *testing.T) {
 	if err := tf.Apply(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, rq := range allRequests(s)[before:] {
+	for _, rq := range acctest.AllRequests(s)[before:] {
 		if rq.Method != "GET" && rq.Method != "POST" || rq.Method == "POST" && !strings.HasSuffix(rq.Path, "$batch") {
 			t.Errorf("adopting sent %s %s; it should only read", rq.Method, rq.Path)
 		}

@@ -64,11 +64,11 @@ func FuzzRoundTrip(f *testing.F) {
 			m.Source = mustSource(t, kinds...)
 		}
 
-		body, d := expand(context.Background(), &m.Values)
+		body, d := Expand(context.Background(), &m.Values)
 		noErrors(t, d)
 		c := parseCertification(t, wireJSON(t, body))
 		out := emptyModel()
-		noErrors(t, flatten(context.Background(), c, &out.Values))
+		noErrors(t, Flatten(context.Background(), c, &out.Values))
 		assertModel(t, out, m)
 	})
 }

@@ -21,7 +21,7 @@ import (
 // path ends in suffix ("" = any path), batch items included.
 func countRequests(s *mockgraph.Server, method, suffix string) int {
 	n := 0
-	for _, r := range allRequests(s) {
+	for _, r := range acctest.AllRequests(s) {
 		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
 			n++
 		}
@@ -243,7 +243,7 @@ func TestAccPersonCertification_answerWithoutID(t *testing.T) {
 		s.InjectKind(mockgraph.KindNoID, "", 20)
 		acctest.ParallelTest(t, nil, []resource.TestStep{{
 			Config:      provider + minimalConfig("me", "") + fmt.Sprintf("import {\n  to = %s\n  id = \"me/%s\"\n}\n", addr, seeded["id"]),
-			ExpectError: wrapped(`object that has no id`),
+			ExpectError: acctest.Wrapped(`object that has no id`),
 		}})
 	})
 	t.Run("data source", func(t *testing.T) {
@@ -255,7 +255,7 @@ func TestAccPersonCertification_answerWithoutID(t *testing.T) {
 		s.InjectKind(mockgraph.KindNoID, "get", 5)
 		acctest.ParallelTest(t, nil, []resource.TestStep{{
 			Config:      provider + fmt.Sprintf("data \"graph_person_certification\" \"x\" {\n  user_id = \"me\"\n  id = %q\n}\n", seeded["id"]),
-			ExpectError: wrapped(`object that has no id`),
+			ExpectError: acctest.Wrapped(`object that has no id`),
 		}})
 	})
 	t.Run("create", func(t *testing.T) {
@@ -320,7 +320,7 @@ func TestAccPersonCertification_patchNoContent(t *testing.T) {
 			Config: provider + minimalConfig("me", `  description = "after 204"`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("description", knownvalue.StringExact("after 204")),
-				expect("last_modified_date_time", knownvalue.StringRegexp(rfc3339RE)),
+				expect("last_modified_date_time", knownvalue.StringRegexp(acctest.RFC3339Pattern)),
 			},
 			Check: func(*terraform.State) error {
 				reqs := s.Requests()

@@ -111,12 +111,12 @@ func TestAccPersonCertification_importByIdentityErrors(t *testing.T) {
 			{
 				Config:      provider + minimalConfig("me", "") + block("me", "$count"),
 				PlanOnly:    true,
-				ExpectError: wrapped(`Invalid import identity.*not a certification id`),
+				ExpectError: acctest.Wrapped(`Invalid import identity.*not a certification id`),
 			},
 			{
 				Config:      provider + minimalConfig("me", "") + block("../users", "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"),
 				PlanOnly:    true,
-				ExpectError: wrapped(`Invalid import identity.*is not a user`),
+				ExpectError: acctest.Wrapped(`Invalid import identity.*is not a user`),
 			},
 		},
 	})
@@ -198,7 +198,7 @@ list "graph_person_certification" "limited" {
 	})
 	// The filter travelled to Graph.
 	sawFilter := false
-	for _, r := range allRequests(s) {
+	for _, r := range acctest.AllRequests(s) {
 		if r.Method == "GET" && sentFilter(r, "certificationId eq 'C-1'") {
 			sawFilter = true
 		}
@@ -206,20 +206,6 @@ list "graph_person_certification" "limited" {
 	if !sawFilter {
 		t.Error("no list request carried $filter=certificationId eq 'C-1'")
 	}
-}
-
-// allRequests flattens the request log, batch items included.
-func allRequests(s *mockgraph.Server) []mockgraph.Request {
-	var out []mockgraph.Request
-	var walk func([]mockgraph.Request)
-	walk = func(rs []mockgraph.Request) {
-		for _, r := range rs {
-			out = append(out, r)
-			walk(r.Batch)
-		}
-	}
-	walk(s.Requests())
-	return out
 }
 
 // sentFilter reports whether r asked Graph for $filter=want, directly or as a batch item

@@ -75,11 +75,11 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 		certs, err := l.client.ListCertificationsUpTo(ctx, user, cfg.graphFilter(), int(req.Limit))
 		if err != nil {
 			var failed list.ListResult
-			failed.Diagnostics.Append(errorDiagAs(identityOf(l.client), "listing", user, err))
+			failed.Diagnostics.Append(ErrorDiagAs(IdentityOf(l.client), "listing", user, err))
 			push(failed)
 			return
 		}
-		sortCertifications(certs)
+		graph.SortByCreated(certs)
 		noTimeouts := timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes(ctx))}
 		for _, c := range certs {
 			if !push(l.result(ctx, req, cfg.UserID, noTimeouts, c)) {
@@ -94,7 +94,7 @@ func (l *ListResource) List(ctx context.Context, req list.ListRequest, stream *l
 func (l *ListResource) result(ctx context.Context, req list.ListRequest, user types.String, noTimeouts timeouts.Value, c *graph.Certification) list.ListResult {
 	out := req.NewListResult(ctx)
 	m := resourceModel{UserID: user, Timeouts: noTimeouts}
-	out.Diagnostics.Append(flatten(ctx, c, &m.Values)...)
+	out.Diagnostics.Append(Flatten(ctx, c, &m.Values)...)
 	if m.ID.IsNull() {
 		out.Diagnostics.AddError("Error listing person certifications",
 			fmt.Sprintf("Graph listed a certification of user %q without an id, so it cannot be imported.", user.ValueString()))

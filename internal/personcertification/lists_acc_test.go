@@ -43,7 +43,7 @@ func pagedMock(t *testing.T) (*mockgraph.Server, string, []string) {
 // pagedBySkip fails unless the provider asked for the third page itself ($skip=200), as it
 // must when Graph writes no next link.
 func pagedBySkip(s *mockgraph.Server) error {
-	for _, r := range allRequests(s) {
+	for _, r := range acctest.AllRequests(s) {
 		raw := r.RawQuery
 		if _, q, ok := strings.Cut(r.Path, "?"); ok {
 			raw = q // a batch item's query travels in its path
@@ -73,7 +73,7 @@ func TestAccPersonCertificationsDataSource_pagesWithoutNextLinks(t *testing.T) {
 			PreConfig: s.ResetRequests,
 			Config:    listConfig(provider, mockgraph.OtherUPN, `  issuing_authority = "Microsoft"`),
 			Check: resource.ComposeTestCheckFunc(listHolds(&microsoft), func(*terraform.State) error {
-				for _, r := range allRequests(s) {
+				for _, r := range acctest.AllRequests(s) {
 					if sentFilter(r, "issuingAuthority eq 'Microsoft'") && strings.Contains(r.RawQuery+r.Path, "skip=200") {
 						return nil
 					}
@@ -122,20 +122,20 @@ list "graph_person_certification" "all" {
 // and a matching configuration then plans empty (its refresh reads every page too).
 func TestAccPersonCertifications_importByUsersWithoutNextLinks(t *testing.T) {
 	s, provider, ids := pagedMock(t)
-	entries := make([]certEntry, len(ids))
+	entries := make([]acctest.BulkEntry, len(ids))
 	for i, id := range ids {
 		authority := "Microsoft"
 		if i%10 == 0 {
 			authority = "ISC2"
 		}
-		entries[i] = certEntry{key: mockgraph.OtherUPN + "/" + id, user: mockgraph.OtherUPN,
-			name: fmt.Sprintf("Paged %03d", i), extra: fmt.Sprintf("issuing_authority = %q", authority)}
+		entries[i] = acctest.BulkEntry{Key: mockgraph.OtherUPN + "/" + id, User: mockgraph.OtherUPN,
+			Name: fmt.Sprintf("Paged %03d", i), Extra: fmt.Sprintf("issuing_authority = %q", authority)}
 	}
-	cfg := provider + certsConfig("", entries...)
+	cfg := provider + acctest.BulkConfig("", entries...)
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID), []resource.TestStep{
 		{
 			Config:             cfg,
-			ResourceName:       certsAddr,
+			ResourceName:       acctest.BulkAddr,
 			ImportState:        true,
 			ImportStateId:      mockgraph.OtherUPN,
 			ImportStatePersist: true,
@@ -161,7 +161,7 @@ func TestAccPersonCertifications_importByUsersWithoutNextLinks(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: func(*terraform.State) error { return writesAre(s, 0, 0, 0) },
+			Check: func(*terraform.State) error { return acctest.WritesAre(s, 0, 0, 0) },
 		},
 	})
 }
@@ -170,23 +170,23 @@ func TestAccPersonCertifications_importByUsersWithoutNextLinks(t *testing.T) {
 // every page, and the apply deletes exactly those.
 func TestAccPersonCertifications_exclusiveWithoutNextLinks(t *testing.T) {
 	s, provider, _ := pagedMock(t)
-	entries := []certEntry{
-		{kArch, mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""},
-		{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""},
+	entries := []acctest.BulkEntry{
+		{Key: "megan/AZ-305", User: mockgraph.OtherUPN, Name: "Azure Solutions Architect Expert", CertID: "AZ-305"},
+		{Key: "megan/AZ-104", User: mockgraph.OtherUPN, Name: "Azure Administrator Associate", CertID: "AZ-104"},
 	}
-	cfg := provider + certsConfig(fmt.Sprintf("exclusive = true\n  max_deletions = %d", pagedCount), entries...)
+	cfg := provider + acctest.BulkConfig(fmt.Sprintf("exclusive = true\n  max_deletions = %d", pagedCount), entries...)
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, mockgraph.OtherID), []resource.TestStep{
 		{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(certsAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapSizeExact(pagedCount)),
+					plancheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapSizeExact(pagedCount)),
 				},
 			},
 			Check: resource.ComposeTestCheckFunc(
-				holds(s, map[string]int{mockgraph.OtherID: len(entries)}),
+				acctest.Holds(s, map[string]int{mockgraph.OtherID: len(entries)}),
 				func(*terraform.State) error {
-					if err := writesAre(s, len(entries), 0, pagedCount); err != nil {
+					if err := acctest.WritesAre(s, len(entries), 0, pagedCount); err != nil {
 						return err
 					}
 					return pagedBySkip(s)

@@ -73,47 +73,96 @@ type sourceModel struct {
 	Type types.List `tfsdk:"type"`
 }
 
-type sdkCertification = models.PersonCertificationable
+type Body = models.PersonCertificationable
 
-// Plain string properties: schema value <-> SDK getter/setter, one line each.
+// Field is one attribute of Values: its name in the schema, the property Graph names it
+// on the wire ("" for none), and how to read and write it. Fields lists them all, once,
+// beside the struct; every walk over a certification's values goes through it: the
+// request body and Graph's answer for a plain string or a date (text, date), comparison
+// as Graph stores values, differences, the keeping of planned values and the state
+// codec. So a plain string or date attribute is the struct's field and one line here;
+// TestSchemaModelAndMockAgree holds the list to the struct, the schema and the mock's
+// property table.
+type Field struct {
+	Name string
+	Wire string
+	Get  func(*Values) attr.Value
+	Set  func(*Values, attr.Value) bool // false when v is not of the field's type
+	text *textField
+	date *dateField
+}
+
+// textField maps a plain string property through the SDK's getter and setter.
 type textField struct {
-	get func(*Values) *types.String
-	set func(sdkCertification, *string)
-	sdk func(sdkCertification) *string
+	at  func(*Values) *types.String
+	set func(Body, *string)
+	sdk func(Body) *string
 }
 
-var textFields = []textField{
-	{func(m *Values) *types.String { return &m.CertificationID }, sdkCertification.SetCertificationId, sdkCertification.GetCertificationId},
-	{func(m *Values) *types.String { return &m.Description }, sdkCertification.SetDescription, sdkCertification.GetDescription},
-	{func(m *Values) *types.String { return &m.DisplayName }, sdkCertification.SetDisplayName, sdkCertification.GetDisplayName},
-	{func(m *Values) *types.String { return &m.IssuingAuthority }, sdkCertification.SetIssuingAuthority, sdkCertification.GetIssuingAuthority},
-	{func(m *Values) *types.String { return &m.IssuingCompany }, sdkCertification.SetIssuingCompany, sdkCertification.GetIssuingCompany},
-	{func(m *Values) *types.String { return &m.ThumbnailURL }, sdkCertification.SetThumbnailUrl, sdkCertification.GetThumbnailUrl},
-	{func(m *Values) *types.String { return &m.WebURL }, sdkCertification.SetWebUrl, sdkCertification.GetWebUrl},
-}
-
-// Edm.Date properties travel as serialization.DateOnly.
+// dateField maps an Edm.Date property, which the SDK carries as serialization.DateOnly.
 type dateField struct {
-	get func(*Values) *types.String
-	set func(sdkCertification, *serialization.DateOnly)
-	sdk func(sdkCertification) *serialization.DateOnly
+	at  func(*Values) *types.String
+	set func(Body, *serialization.DateOnly)
+	sdk func(Body) *serialization.DateOnly
 }
 
-var dateFields = []dateField{
-	{func(m *Values) *types.String { return &m.StartDate }, sdkCertification.SetStartDate, sdkCertification.GetStartDate},
-	{func(m *Values) *types.String { return &m.EndDate }, sdkCertification.SetEndDate, sdkCertification.GetEndDate},
-	{func(m *Values) *types.String { return &m.IssuedDate }, sdkCertification.SetIssuedDate, sdkCertification.GetIssuedDate},
+func fieldOf[T attr.Value](name, wire string, at func(*Values) *T) Field {
+	return Field{
+		Name: name,
+		Wire: wire,
+		Get:  func(v *Values) attr.Value { return *at(v) },
+		Set: func(v *Values, x attr.Value) bool {
+			t, ok := x.(T)
+			if ok {
+				*at(v) = t
+			}
+			return ok
+		},
+	}
 }
 
-// expand builds the POST body: every known, non-null value is sent; nothing else.
-func expand(ctx context.Context, m *Values) (sdkCertification, diag.Diagnostics) {
-	return expandChanges(ctx, m, nil)
+func textOf(name, wire string, at func(*Values) *types.String, set func(Body, *string), sdk func(Body) *string) Field {
+	f := fieldOf(name, wire, at)
+	f.text = &textField{at: at, set: set, sdk: sdk}
+	return f
 }
 
-// expandChanges builds a body from plan. With a prior state it holds only what differs
+func dateOf(name, wire string, at func(*Values) *types.String, set func(Body, *serialization.DateOnly), sdk func(Body) *serialization.DateOnly) Field {
+	f := fieldOf(name, wire, at)
+	f.date = &dateField{at: at, set: set, sdk: sdk}
+	return f
+}
+
+var Fields = []Field{
+	fieldOf("id", "id", func(v *Values) *types.String { return &v.ID }),
+	fieldOf("allowed_audiences", "allowedAudiences", func(v *Values) *types.Set { return &v.AllowedAudiences }),
+	textOf("certification_id", "certificationId", func(v *Values) *types.String { return &v.CertificationID }, Body.SetCertificationId, Body.GetCertificationId),
+	textOf("description", "description", func(v *Values) *types.String { return &v.Description }, Body.SetDescription, Body.GetDescription),
+	textOf("display_name", "displayName", func(v *Values) *types.String { return &v.DisplayName }, Body.SetDisplayName, Body.GetDisplayName),
+	textOf("issuing_authority", "issuingAuthority", func(v *Values) *types.String { return &v.IssuingAuthority }, Body.SetIssuingAuthority, Body.GetIssuingAuthority),
+	textOf("issuing_company", "issuingCompany", func(v *Values) *types.String { return &v.IssuingCompany }, Body.SetIssuingCompany, Body.GetIssuingCompany),
+	dateOf("start_date", "startDate", func(v *Values) *types.String { return &v.StartDate }, Body.SetStartDate, Body.GetStartDate),
+	dateOf("end_date", "endDate", func(v *Values) *types.String { return &v.EndDate }, Body.SetEndDate, Body.GetEndDate),
+	dateOf("issued_date", "issuedDate", func(v *Values) *types.String { return &v.IssuedDate }, Body.SetIssuedDate, Body.GetIssuedDate),
+	textOf("thumbnail_url", "thumbnailUrl", func(v *Values) *types.String { return &v.ThumbnailURL }, Body.SetThumbnailUrl, Body.GetThumbnailUrl),
+	textOf("web_url", "webUrl", func(v *Values) *types.String { return &v.WebURL }, Body.SetWebUrl, Body.GetWebUrl),
+	fieldOf("inference", "inference", func(v *Values) *types.Object { return &v.Inference }),
+	fieldOf("source", "source", func(v *Values) *types.Object { return &v.Source }),
+	fieldOf("created_date_time", "createdDateTime", func(v *Values) *types.String { return &v.CreatedDateTime }),
+	fieldOf("created_by", "createdBy", func(v *Values) *types.Object { return &v.CreatedBy }),
+	fieldOf("last_modified_date_time", "lastModifiedDateTime", func(v *Values) *types.String { return &v.LastModifiedDateTime }),
+	fieldOf("last_modified_by", "lastModifiedBy", func(v *Values) *types.Object { return &v.LastModifiedBy }),
+}
+
+// Expand builds the POST body: every known, non-null value is sent; nothing else.
+func Expand(ctx context.Context, m *Values) (Body, diag.Diagnostics) {
+	return ExpandChanges(ctx, m, nil)
+}
+
+// ExpandChanges builds a body from plan. With a prior state it holds only what differs
 // from that state, and an explicit null (a setter called with nil) for a value the
 // configuration removed, which is how a PATCH clears a property.
-func expandChanges(ctx context.Context, plan, prior *Values) (sdkCertification, diag.Diagnostics) {
+func ExpandChanges(ctx context.Context, plan, prior *Values) (Body, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	body := models.NewPersonCertification()
 	changed := func(v, old attr.Value) bool {
@@ -125,14 +174,22 @@ func expandChanges(ctx context.Context, plan, prior *Values) (sdkCertification, 
 		}
 		return !v.Equal(old)
 	}
-	for _, f := range textFields {
-		if v := *f.get(plan); changed(v, oldString(prior, f.get)) {
+	for _, fl := range Fields {
+		f := fl.text
+		if f == nil {
+			continue
+		}
+		if v := *f.at(plan); changed(v, oldString(prior, f.at)) {
 			f.set(body, v.ValueStringPointer())
 		}
 	}
-	for _, f := range dateFields {
-		v := *f.get(plan)
-		if !changed(v, oldString(prior, f.get)) {
+	for _, fl := range Fields {
+		f := fl.date
+		if f == nil {
+			continue
+		}
+		v := *f.at(plan)
+		if !changed(v, oldString(prior, f.at)) {
 			continue
 		}
 		if v.IsNull() {
@@ -245,19 +302,21 @@ func AudienceNames(a models.AllowedAudiences) []string {
 	return strings.Split(a.String(), ",")
 }
 
-// flatten writes everything Graph returned into m, so Read shows drift in every field.
+// Flatten writes everything Graph returned into m, so Read shows drift in every field.
 // An unreadable audience keeps the prior value.
-func flatten(ctx context.Context, c *graph.Certification, m *Values) diag.Diagnostics {
+func Flatten(ctx context.Context, c *graph.Certification, m *Values) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringPointerValue(c.GetId())
-	for _, f := range textFields {
-		*f.get(m) = types.StringPointerValue(f.sdk(c))
-	}
-	for _, f := range dateFields {
-		if d := f.sdk(c); d != nil {
-			*f.get(m) = types.StringValue(d.String())
-		} else {
-			*f.get(m) = types.StringNull()
+	for _, fl := range Fields {
+		switch f := fl; {
+		case f.text != nil:
+			*f.text.at(m) = types.StringPointerValue(f.text.sdk(c))
+		case f.date != nil:
+			if d := f.date.sdk(c); d != nil {
+				*f.date.at(m) = types.StringValue(d.String())
+			} else {
+				*f.date.at(m) = types.StringNull()
+			}
 		}
 	}
 	switch a := c.GetAllowedAudiences(); {
@@ -279,14 +338,14 @@ func flatten(ctx context.Context, c *graph.Certification, m *Values) diag.Diagno
 	}
 	m.Inference = flattenInference(c.GetInference(), &diags)
 	m.Source = flattenSource(ctx, c.GetSource(), &diags)
-	m.CreatedDateTime = timeValue(c.GetCreatedDateTime())
-	m.LastModifiedDateTime = timeValue(c.GetLastModifiedDateTime())
+	m.CreatedDateTime = TimeValue(c.GetCreatedDateTime())
+	m.LastModifiedDateTime = TimeValue(c.GetLastModifiedDateTime())
 	m.CreatedBy = flattenIdentitySet(c.GetCreatedBy(), &diags)
 	m.LastModifiedBy = flattenIdentitySet(c.GetLastModifiedBy(), &diags)
 	return diags
 }
 
-func timeValue(t *time.Time) types.String {
+func TimeValue(t *time.Time) types.String {
 	if t == nil {
 		return types.StringNull()
 	}
@@ -305,11 +364,11 @@ func flattenInference(d models.InferenceDataable, diags *diag.Diagnostics) types
 
 func flattenSource(ctx context.Context, s models.PersonDataSourcesable, diags *diag.Diagnostics) types.Object {
 	if s == nil || s.GetTypeEscaped() == nil {
-		return types.ObjectNull(sourceAttrTypes)
+		return types.ObjectNull(SourceAttrTypes)
 	}
 	list, dd := types.ListValueFrom(ctx, types.StringType, s.GetTypeEscaped())
 	diags.Append(dd...)
-	return objectValue(sourceAttrTypes, map[string]attr.Value{"type": list}, diags)
+	return objectValue(SourceAttrTypes, map[string]attr.Value{"type": list}, diags)
 }
 
 func flattenIdentitySet(s models.IdentitySetable, diags *diag.Diagnostics) types.Object {
@@ -340,9 +399,9 @@ func objectValue(t map[string]attr.Type, attrs map[string]attr.Value, diags *dia
 	return v
 }
 
-// hasChanges reports whether a body holds any property beyond what the SDK's constructor
+// HasChanges reports whether a body holds any property beyond what the SDK's constructor
 // sets on every model (its OData type and additional-data map).
-func hasChanges(body sdkCertification) bool {
+func HasChanges(body Body) bool {
 	for k := range body.GetBackingStore().Enumerate() {
 		if k != "odataType" && k != "additionalData" {
 			return true

@@ -19,6 +19,7 @@ import (
 	"github.com/microsoftgraph/msgraph-beta-sdk-go/models"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
 const odataTypeValue = "#microsoft.graph.personCertification"
@@ -102,7 +103,7 @@ func mustSource(t *testing.T, kinds ...string) types.Object {
 	if d.HasError() {
 		t.Fatalf("source list: %v", d)
 	}
-	v, d := types.ObjectValue(sourceAttrTypes, map[string]attr.Value{"type": list})
+	v, d := types.ObjectValue(SourceAttrTypes, map[string]attr.Value{"type": list})
 	if d.HasError() {
 		t.Fatalf("source: %v", d)
 	}
@@ -128,7 +129,7 @@ func emptyModel() resourceModel {
 		ThumbnailURL:         types.StringNull(),
 		WebURL:               types.StringNull(),
 		Inference:            types.ObjectNull(inferenceAttrTypes),
-		Source:               types.ObjectNull(sourceAttrTypes),
+		Source:               types.ObjectNull(SourceAttrTypes),
 		CreatedDateTime:      types.StringNull(),
 		CreatedBy:            types.ObjectNull(identitySetAttrTypes),
 		LastModifiedDateTime: types.StringNull(),
@@ -188,10 +189,10 @@ func TestExpand_fullModelOnTheWire(t *testing.T) {
 	m.LastModifiedDateTime = types.StringUnknown()
 	m.LastModifiedBy = types.ObjectUnknown(identitySetAttrTypes)
 
-	body, d := expand(ctx, &m.Values)
+	body, d := Expand(ctx, &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), fullWire())
-	if !hasChanges(body) {
+	if !HasChanges(body) {
 		t.Error("hasChanges = false for a full body")
 	}
 }
@@ -199,7 +200,7 @@ func TestExpand_fullModelOnTheWire(t *testing.T) {
 func TestExpand_displayNameOnly(t *testing.T) {
 	m := emptyModel()
 	m.DisplayName = types.StringValue("Only a name")
-	body, d := expand(context.Background(), &m.Values)
+	body, d := Expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{
 		"@odata.type": odataTypeValue,
@@ -214,8 +215,8 @@ func TestExpand_unknownValuesAreNotSent(t *testing.T) {
 	m.StartDate = types.StringUnknown()
 	m.AllowedAudiences = types.SetUnknown(types.StringType)
 	m.Inference = types.ObjectUnknown(inferenceAttrTypes)
-	m.Source = types.ObjectUnknown(sourceAttrTypes)
-	body, d := expand(context.Background(), &m.Values)
+	m.Source = types.ObjectUnknown(SourceAttrTypes)
+	body, d := Expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{"@odata.type": odataTypeValue, "displayName": "n"})
 }
@@ -223,7 +224,7 @@ func TestExpand_unknownValuesAreNotSent(t *testing.T) {
 func TestExpand_inferenceMembersOmittedWhenNull(t *testing.T) {
 	m := emptyModel()
 	m.Inference = mustInference(t, nil, ptr(false))
-	body, d := expand(context.Background(), &m.Values)
+	body, d := Expand(context.Background(), &m.Values)
 	noErrors(t, d)
 	assertWire(t, wire(t, body), map[string]any{
 		"@odata.type": odataTypeValue,
@@ -246,7 +247,7 @@ func TestExpand_invalidValuesAreDiagnosed(t *testing.T) {
 			m := emptyModel()
 			m.DisplayName = types.StringValue("n")
 			tt.mutate(&m)
-			_, d := expand(context.Background(), &m.Values)
+			_, d := Expand(context.Background(), &m.Values)
 			if !d.HasError() {
 				t.Fatal("expected an error diagnostic")
 			}
@@ -332,7 +333,7 @@ func TestExpandChanges(t *testing.T) {
 		},
 		{
 			name:        "source cleared",
-			mutate:      func(m *resourceModel) { m.Source = types.ObjectNull(sourceAttrTypes) },
+			mutate:      func(m *resourceModel) { m.Source = types.ObjectNull(SourceAttrTypes) },
 			want:        only("source", nil),
 			wantChanges: true,
 		},
@@ -374,7 +375,7 @@ func TestExpandChanges(t *testing.T) {
 				m.EndDate = types.StringUnknown()
 				m.AllowedAudiences = types.SetUnknown(types.StringType)
 				m.Inference = types.ObjectUnknown(inferenceAttrTypes)
-				m.Source = types.ObjectUnknown(sourceAttrTypes)
+				m.Source = types.ObjectUnknown(SourceAttrTypes)
 			},
 			want: only(),
 		},
@@ -395,9 +396,9 @@ func TestExpandChanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			old := prior(t)
 			plan := planned(t, tt.mutate)
-			body, d := expandChanges(ctx, &plan.Values, &old.Values)
+			body, d := ExpandChanges(ctx, &plan.Values, &old.Values)
 			noErrors(t, d)
-			if got := hasChanges(body); got != tt.wantChanges {
+			if got := HasChanges(body); got != tt.wantChanges {
 				t.Errorf("hasChanges = %v, want %v", got, tt.wantChanges)
 			}
 			assertWire(t, wire(t, body), tt.want)
@@ -489,7 +490,7 @@ func TestFlatten_everyField(t *testing.T) {
 
 	got := emptyModel()
 	got.UserID = types.StringValue("megan.bowen@contoso.example")
-	d := flatten(context.Background(), c, &got.Values)
+	d := Flatten(context.Background(), c, &got.Values)
 	noErrors(t, d)
 	if len(d) != 0 {
 		t.Errorf("unexpected diagnostics: %v", d)
@@ -519,7 +520,7 @@ func TestFlatten_nullsMapToNull(t *testing.T) {
 	got := fullModel(t)
 	got.CreatedDateTime = types.StringValue("2020-01-01T00:00:00Z")
 	got.CreatedBy = identitySet(t, map[string]string{"display_name": "x", "id": "y"}, nil)
-	d := flatten(context.Background(), c, &got.Values)
+	d := Flatten(context.Background(), c, &got.Values)
 	noErrors(t, d)
 	if len(d) != 0 {
 		t.Errorf("unexpected diagnostics: %v", d)
@@ -533,7 +534,7 @@ func TestFlatten_identitySetMembers(t *testing.T) {
 	raw := []byte(`{"id":"x","createdBy":{"application":null,"device":{"displayName":"Laptop","id":"dev-1"},"user":null}}`)
 	c := parseCertification(t, raw)
 	got := emptyModel()
-	noErrors(t, flatten(context.Background(), c, &got.Values))
+	noErrors(t, Flatten(context.Background(), c, &got.Values))
 	attrs := got.CreatedBy.Attributes()
 	if !attrs["application"].IsNull() || !attrs["user"].IsNull() {
 		t.Errorf("application and user should be null: %s", got.CreatedBy)
@@ -550,7 +551,7 @@ func TestFlatten_identitySetMembers(t *testing.T) {
 func TestFlatten_emptySourceListIsKept(t *testing.T) {
 	c := parseCertification(t, []byte(`{"id":"x","source":{"type":[]}}`))
 	got := emptyModel()
-	noErrors(t, flatten(context.Background(), c, &got.Values))
+	noErrors(t, Flatten(context.Background(), c, &got.Values))
 	if got.Source.IsNull() {
 		t.Fatal("source with an empty type list flattened to null")
 	}
@@ -603,7 +604,7 @@ func TestFlatten_audiences(t *testing.T) {
 			c := &graph.Certification{PersonCertificationable: sdk, AudiencesUnreadable: tt.unreadable}
 			m := emptyModel()
 			m.AllowedAudiences = tt.prior
-			d := flatten(context.Background(), c, &m.Values)
+			d := Flatten(context.Background(), c, &m.Values)
 			noErrors(t, d)
 			if !m.AllowedAudiences.Equal(tt.want) {
 				t.Errorf("allowed_audiences = %s, want %s", m.AllowedAudiences, tt.want)
@@ -626,7 +627,7 @@ func TestFlatten_audienceNamesAreSortedInState(t *testing.T) {
 	a := models.AllowedAudiences(models.EVERYONE_ALLOWEDAUDIENCES | models.CONTACTS_ALLOWEDAUDIENCES)
 	sdk.SetAllowedAudiences(&a)
 	m := emptyModel()
-	noErrors(t, flatten(context.Background(), &graph.Certification{PersonCertificationable: sdk}, &m.Values))
+	noErrors(t, Flatten(context.Background(), &graph.Certification{PersonCertificationable: sdk}, &m.Values))
 	var names []string
 	for _, e := range m.AllowedAudiences.Elements() {
 		names = append(names, as[types.String](t, e).ValueString())
@@ -667,12 +668,12 @@ func TestExpandFlattenRoundTrip(t *testing.T) {
 			ctx := context.Background()
 			in := emptyModel()
 			tt.mutate(&in)
-			body, d := expand(ctx, &in.Values)
+			body, d := Expand(ctx, &in.Values)
 			noErrors(t, d)
 			c := parseCertification(t, wireJSON(t, body))
 			out := emptyModel()
 			out.UserID = in.UserID
-			noErrors(t, flatten(ctx, c, &out.Values))
+			noErrors(t, Flatten(ctx, c, &out.Values))
 			assertModel(t, out, in)
 		})
 	}
@@ -826,7 +827,7 @@ func TestNumbersCompareAsGraphStoresThem(t *testing.T) {
 			plan.AllowedAudiences = mustSet(t, "organization")
 			plan.Inference = inferenceWith(t, configNumber(t, literal))
 			plan.ID = types.StringUnknown() // computed: unknown in a create's plan
-			body, d := expand(ctx, &plan.Values)
+			body, d := Expand(ctx, &plan.Values)
 			noErrors(t, d)
 			echo := wire(t, body)
 			echo["id"] = "0fb4c1e3-c1e3-0fb4-e3c1-b40fe3c1b40f"
@@ -835,8 +836,8 @@ func TestNumbersCompareAsGraphStoresThem(t *testing.T) {
 				t.Fatal(err)
 			}
 			applied := plan
-			noErrors(t, flatten(ctx, parseCertification(t, raw), &applied.Values))
-			if names := differences(&plan.Values, &applied.Values); len(names) != 0 {
+			noErrors(t, Flatten(ctx, parseCertification(t, raw), &applied.Values))
+			if names := Differences(&plan.Values, &applied.Values); len(names) != 0 {
 				t.Fatalf("differences = %v, want none: %s was sent and echoed", names, literal)
 			}
 			kept := applied.Values
@@ -865,13 +866,101 @@ func TestNumbersCompareAsGraphStoresThem(t *testing.T) {
 func TestNumbersThatDifferAsDoublesDiffer(t *testing.T) {
 	a := inferenceWith(t, configNumber(t, "0.92"))
 	b := inferenceWith(t, configNumber(t, "0.93"))
-	if sameAsGraph(a, b) {
+	if SameAsGraph(a, b) {
 		t.Error("0.92 and 0.93 compare equal")
 	}
-	if !sameAsGraph(a, inferenceWith(t, numberValue(ptr(0.92)))) {
+	if !SameAsGraph(a, inferenceWith(t, numberValue(ptr(0.92)))) {
 		t.Error("0.92 and Graph's 0.92 compare different")
 	}
-	if sameAsGraph(a, types.ObjectNull(inferenceAttrTypes)) {
+	if SameAsGraph(a, types.ObjectNull(inferenceAttrTypes)) {
 		t.Error("a value and null compare equal")
+	}
+}
+
+// Fields is the one list of Values' attributes: it must name every field of the
+// struct, under its tfsdk name, and read and write that very field.
+func TestValueFieldsCoverValues(t *testing.T) {
+	typ := reflect.TypeFor[Values]()
+	if len(Fields) != typ.NumField() {
+		t.Fatalf("Fields lists %d attributes, Values has %d fields", len(Fields), typ.NumField())
+	}
+	for i, f := range Fields {
+		sf := typ.Field(i)
+		if tag := sf.Tag.Get("tfsdk"); tag != f.Name {
+			t.Errorf("Fields[%d] is %q, but field %d of Values is %s (tfsdk %q)", i, f.Name, i, sf.Name, tag)
+		}
+		var v Values
+		probe := reflect.ValueOf(&v).Elem().Field(i)
+		marker, ok := markerValue(probe.Type())
+		if !ok {
+			t.Fatalf("no marker for %s", probe.Type())
+		}
+		if !f.Set(&v, marker) {
+			t.Errorf("%s: set refused a value of its own type", f.Name)
+		}
+		if got, ok := probe.Interface().(attr.Value); !ok || !got.Equal(marker) {
+			t.Errorf("%s: set wrote another field than Values.%s", f.Name, sf.Name)
+		}
+		if !f.Get(&v).Equal(marker) {
+			t.Errorf("%s: get reads another field than Values.%s", f.Name, sf.Name)
+		}
+	}
+}
+
+// markerValue is an unknown value of the field's type, so a write to it is visible.
+func markerValue(t reflect.Type) (attr.Value, bool) {
+	switch t {
+	case reflect.TypeFor[types.String]():
+		return types.StringUnknown(), true
+	case reflect.TypeFor[types.Set]():
+		return types.SetUnknown(types.StringType), true
+	case reflect.TypeFor[types.Object]():
+		return types.ObjectUnknown(nil), true
+	}
+	return nil, false
+}
+
+// The three places an attribute lives agree: the schema (schema.go), the model (Values and
+// Fields, model.go) and the mock's property table (internal/mockgraph/properties.go). Every
+// schema attribute but user_id is a field; every field is a property the mock knows, under
+// its wire name; and a field is writable in the schema exactly when the mock lets a client
+// write its property.
+func TestSchemaModelAndMockAgree(t *testing.T) {
+	attrs := Schema(context.Background()).Attributes
+	known := map[string]bool{}
+	for _, p := range mockgraph.PropertyNames() {
+		known[p] = true
+	}
+	writable := map[string]bool{}
+	for _, p := range mockgraph.WritableProperties() {
+		writable[p] = true
+	}
+	fields := map[string]bool{}
+	wires := map[string]bool{}
+	for _, f := range Fields {
+		fields[f.Name] = true
+		wires[f.Wire] = true
+		a, ok := attrs[f.Name]
+		if !ok {
+			t.Errorf("field %s is not an attribute of the schema", f.Name)
+			continue
+		}
+		if !known[f.Wire] {
+			t.Errorf("field %s is sent as %q, a property the mock does not know", f.Name, f.Wire)
+		}
+		configurable := a.IsRequired() || a.IsOptional()
+		if configurable != writable[f.Wire] {
+			t.Errorf("%s: configurable in the schema is %v, writable in the mock is %v", f.Name, configurable, writable[f.Wire])
+		}
+	}
+	for name := range attrs {
+		if name != "user_id" && !fields[name] {
+			t.Errorf("schema attribute %s has no field in Fields", name)
+		}
+	}
+	for p := range writable {
+		if !wires[p] {
+			t.Errorf("the mock lets a client write %s, which no field sends", p)
+		}
 	}
 }

@@ -133,7 +133,7 @@ func TestAccPersonCertification_writesAnswered503AfterApplying(t *testing.T) {
 				PreConfig: func() { s.InjectKind(mockgraph.KindUnavailableAfter, "create", 1) },
 				Config:    provider + minimalConfig("me", `  certification_id = "AZ-305"`),
 				Check: resource.ComposeTestCheckFunc(exactlyOne(s), func(*terraform.State) error {
-					if n := len(certRequests(s, "POST")); n != 1 {
+					if n := len(acctest.CertRequests(s, "POST")); n != 1 {
 						return fmt.Errorf("%d POSTs, want 1: the create answered 503 was adopted, not posted again", n)
 					}
 					return nil
@@ -188,19 +188,6 @@ resource "graph_person_certification" "b" {
 
 const chaosUsers, chaosCerts = 20, 200
 
-func chaosUserID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
-
-// addChaosUsers adds users 0 to n-1 to s (upn formats a userPrincipalName from the index)
-// and returns their ids, quoted for an HCL list.
-func addChaosUsers(s *mockgraph.Server, n int, upn string) []string {
-	users := make([]string, 0, n)
-	for i := range n {
-		s.AddUser(mockgraph.User{ID: chaosUserID(i), UserPrincipalName: fmt.Sprintf(upn, i), DisplayName: fmt.Sprintf("User %d", i)})
-		users = append(users, fmt.Sprintf("%q", chaosUserID(i)))
-	}
-	return users
-}
-
 // TestAccChaos applies 200 certifications across 20 users while about 20% of requests
 // fail in every way the mock knows. After at most one re-apply the server holds exactly
 // the configured 200 and state equals the server field by field; destroy under the same
@@ -210,7 +197,7 @@ func TestAccChaos(t *testing.T) {
 	dir := t.TempDir()
 	tf, reattach := acctest.NewCLI(t, dir)
 	s, provider := acctest.Mock(t)
-	users := addChaosUsers(s, chaosUsers, "user%02d@contoso.example")
+	users := acctest.AddChaosUsers(s, chaosUsers, "user%02d@contoso.example")
 	cfg := provider + acctest.RequiredProviders + fmt.Sprintf(`
 locals {
   users = [%s]
@@ -252,8 +239,8 @@ resource "graph_person_certification" "c" {
 	// The server holds exactly the configured 200: none missing, none twice.
 	byKey := map[string]map[string]any{}
 	for i := range chaosUsers {
-		for _, c := range s.Certifications(chaosUserID(i)) {
-			k := chaosUserID(i) + "/" + fmt.Sprint(c["certificationId"])
+		for _, c := range s.Certifications(acctest.ChaosUserID(i)) {
+			k := acctest.ChaosUserID(i) + "/" + fmt.Sprint(c["certificationId"])
 			if _, dup := byKey[k]; dup {
 				t.Fatalf("duplicate on the server: %s", k)
 			}
@@ -324,7 +311,7 @@ resource "graph_person_certification" "c" {
 		}
 	}
 	for i := range chaosUsers {
-		if n := len(s.Certifications(chaosUserID(i))); n != 0 {
+		if n := len(s.Certifications(acctest.ChaosUserID(i))); n != 0 {
 			t.Fatalf("user %d still holds %d certifications after destroy", i, n)
 		}
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
-	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 var (
@@ -30,11 +29,11 @@ const (
 	defaultUpdateTimeout = 5 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
 
-	// consistencyWindow is how long after a create a 404 is taken for replication lag
+	// ConsistencyWindow is how long after a create a 404 is taken for replication lag
 	// rather than a delete, until a read has seen the object once. Graph documents no
 	// figure; reads settle in seconds. A real delete inside the window costs at most this.
-	consistencyWindow = 30 * time.Second
-	privateCreatedKey = "created"
+	ConsistencyWindow = 30 * time.Second
+	PrivateCreatedKey = "created"
 )
 
 // Resource is graph_person_certification.
@@ -63,14 +62,14 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 		return
 	}
 
-	body, d := expand(ctx, &plan.Values)
+	body, d := Expand(ctx, &plan.Values)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	user := plan.UserID.ValueString()
 	planned := plan.Values
-	created, d, err := r.createOrAdopt(ctx, user, body, &planned)
+	created, d, err := r.writer().CreateOrAdopt(ctx, user, body, &planned)
 	resp.Diagnostics.Append(d...)
 	if err != nil {
 		var de *graph.DecodeError
@@ -82,16 +81,15 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 			setIdentity(resp.Identity, plan.UserID, plan.ID)
 		}
-		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "creating", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(r.client), "creating", user, err))
 		return
 	}
-	resp.Diagnostics.Append(flatten(ctx, created, &plan.Values)...)
+	resp.Diagnostics.Append(Flatten(ctx, created, &plan.Values)...)
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 	setIdentity(resp.Identity, plan.UserID, plan.ID)
-	stamp, _ := json.Marshal(time.Now().UTC())
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stamp)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, PrivateCreatedKey, CreatedStamp())...)
 	tflog.Trace(ctx, "created person certification", map[string]interface{}{"id": plan.ID.ValueString()})
 }
 
@@ -111,8 +109,10 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	// missing from the list is asked for by GET, so a 404 still means what it did.
 	got, err := r.client.ReadCertification(ctx, user, id)
 	if graph.IsNotFound(err) {
-		if since, ok := r.createdAgo(ctx, req); ok && since < consistencyWindow {
-			got, err = r.awaitVisible(ctx, user, id, consistencyWindow-since)
+		if stamp, d := req.Private.GetKey(ctx, PrivateCreatedKey); d.HasError() {
+			// no stamp: a 404 means deleted
+		} else if since, ok := CreatedAgo(stamp); ok && since < ConsistencyWindow {
+			got, err = r.writer().AwaitVisible(ctx, user, id, ConsistencyWindow-since)
 		}
 	}
 	if graph.IsNotFound(err) {
@@ -122,11 +122,11 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "reading", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(r.client), "reading", user, err))
 		return
 	}
 	prior := state.Values
-	resp.Diagnostics.Append(flatten(ctx, got, &state.Values)...)
+	resp.Diagnostics.Append(Flatten(ctx, got, &state.Values)...)
 	if state.ID.IsNull() {
 		resp.Diagnostics.Append(errNoID(user, id))
 		return
@@ -139,37 +139,24 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 	}
 	// Seen once: from now on a 404 means deleted.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, PrivateCreatedKey, nil)...)
 }
 
-// createdAgo reads the creation stamp that Create left in private state.
-func (r *Resource) createdAgo(ctx context.Context, req resource.ReadRequest) (time.Duration, bool) {
-	raw, d := req.Private.GetKey(ctx, privateCreatedKey)
-	if d.HasError() || len(raw) == 0 {
-		return 0, false
-	}
+// CreatedStamp is the value an apply leaves in private state under PrivateCreatedKey: when
+// it wrote. Until a read has seen what it wrote, a 404 within ConsistencyWindow of it is
+// taken for Graph's replication lag. Both resources write it only through here.
+func CreatedStamp() []byte {
+	stamp, _ := json.Marshal(time.Now().UTC())
+	return stamp
+}
+
+// CreatedAgo reads a CreatedStamp: how long ago it was written; false without one.
+func CreatedAgo(stamp []byte) (time.Duration, bool) {
 	var t time.Time
-	if json.Unmarshal(raw, &t) != nil {
+	if len(stamp) == 0 || json.Unmarshal(stamp, &t) != nil {
 		return 0, false
 	}
 	return time.Since(t), true
-}
-
-// awaitVisible polls a just-created certification through Graph's replication lag.
-func (r *Resource) awaitVisible(ctx context.Context, user, id string, window time.Duration) (*graph.Certification, error) {
-	deadline := time.Now().Add(window)
-	delay := 250 * time.Millisecond
-	for {
-		tflog.Debug(ctx, "certification not visible yet after create; polling", map[string]interface{}{"id": id, "wait": delay.String()})
-		if !wait.For(ctx, delay) {
-			return nil, ctx.Err()
-		}
-		got, err := r.client.GetCertification(ctx, user, id)
-		if !graph.IsNotFound(err) || time.Now().After(deadline) {
-			return got, err
-		}
-		delay = min(delay*2, 5*time.Second)
-	}
 }
 
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -181,12 +168,12 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		return
 	}
 
-	body, d := expandChanges(ctx, &plan.Values, &state.Values)
+	body, d := ExpandChanges(ctx, &plan.Values, &state.Values)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !hasChanges(body) {
+	if !HasChanges(body) {
 		// Only Terraform-side settings (timeouts) changed: nothing to send.
 		plan.LastModifiedDateTime, plan.LastModifiedBy = state.LastModifiedDateTime, state.LastModifiedBy
 		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
@@ -198,20 +185,20 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	if err != nil {
 		// Keep state truthful: the PATCH may or may not have been applied, so record
 		// what Graph holds now when it can be read; the next plan then shows what is left.
-		rctx, cancel := reconcileContext(ctx)
+		rctx, cancel := ReconcileContext(ctx)
 		if cur, gerr := r.client.GetCertification(rctx, user, id); gerr == nil {
 			truth := state
-			if !flatten(rctx, cur, &truth.Values).HasError() {
+			if !Flatten(rctx, cur, &truth.Values).HasError() {
 				resp.Diagnostics.Append(setState(ctx, &resp.State, &truth)...)
 			}
 		}
 		cancel()
-		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "updating", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(r.client), "updating", user, err))
 		return
 	}
 	planned := plan.Values
-	updated = r.awaitUpdated(ctx, user, id, &planned, updated)
-	resp.Diagnostics.Append(flatten(ctx, updated, &plan.Values)...)
+	updated = r.writer().AwaitUpdated(ctx, user, id, &planned, updated)
+	resp.Diagnostics.Append(Flatten(ctx, updated, &plan.Values)...)
 	resp.Diagnostics.Append(keepPlanned(&planned, &plan.Values)...)
 	unknownToNull(&plan.Values)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
@@ -229,7 +216,7 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	user := state.UserID.ValueString()
 	err := r.client.DeleteCertification(ctx, user, state.ID.ValueString())
 	if err != nil && !graph.IsNotFound(err) {
-		resp.Diagnostics.Append(errorDiagAs(identityOf(r.client), "deleting", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(r.client), "deleting", user, err))
 	}
 }
 

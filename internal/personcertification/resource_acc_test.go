@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -22,11 +21,6 @@ import (
 )
 
 const addr = "graph_person_certification.test"
-
-var (
-	guidRE    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	rfc3339RE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
-)
 
 // fullConfig sets every writable attribute, on the signed-in user's profile.
 func fullConfig() string {
@@ -114,7 +108,7 @@ func TestAccPersonCertification_full(t *testing.T) {
 		{
 			Config: provider + fullConfig(),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expect("id", knownvalue.StringRegexp(guidRE)),
+				expect("id", knownvalue.StringRegexp(acctest.GUIDPattern)),
 				expect("user_id", knownvalue.StringExact("me")),
 				expect("display_name", knownvalue.StringExact("Marketing Blackbelt - Brand Management")),
 				expect("certification_id", knownvalue.StringExact("KB-1235466333663322")),
@@ -135,8 +129,8 @@ func TestAccPersonCertification_full(t *testing.T) {
 				expect("source", knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"type": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("User"), knownvalue.StringExact("HR")}),
 				})),
-				expect("created_date_time", knownvalue.StringRegexp(rfc3339RE)),
-				expect("last_modified_date_time", knownvalue.StringRegexp(rfc3339RE)),
+				expect("created_date_time", knownvalue.StringRegexp(acctest.RFC3339Pattern)),
+				expect("last_modified_date_time", knownvalue.StringRegexp(acctest.RFC3339Pattern)),
 				expect("created_by", meIdentity()),
 				expect("last_modified_by", meIdentity()),
 				expect("timeouts", knownvalue.Null()),
@@ -485,19 +479,13 @@ func TestAccPersonCertification_errorDiagnostics(t *testing.T) {
 			}
 			acctest.ParallelTest(t, nil, []resource.TestStep{{
 				Config:      provider + minimalConfig(tc.user, ""),
-				ExpectError: wrapped(tc.want),
+				ExpectError: acctest.Wrapped(tc.want),
 			}})
 			if n := len(s.Certifications("me")) + len(s.Certifications(mockgraph.OtherID)); n != 0 {
 				t.Fatalf("a failed create left %d certification(s) on the server", n)
 			}
 		})
 	}
-}
-
-// wrapped compiles a pattern whose spaces also match the line breaks Terraform puts into
-// long diagnostics.
-func wrapped(pattern string) *regexp.Regexp {
-	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
 
 // max_retries bounds the attempts: with 1, a create meets the second 429 and gives up.
@@ -508,7 +496,7 @@ func TestAccPersonCertification_maxRetries(t *testing.T) {
 	provider := fmt.Sprintf("provider \"graph\" {\n  endpoint     = %q\n  access_token = %q\n  max_retries  = 1\n  max_retry_delay = \"1s\"\n}\n", s.URL, acctest.Token)
 	acctest.ParallelTest(t, nil, []resource.TestStep{{
 		Config:      provider + minimalConfig("me", ""),
-		ExpectError: wrapped(`429 Too Many Requests.*after 2 attempts`),
+		ExpectError: acctest.Wrapped(`429 Too Many Requests.*after 2 attempts`),
 	}})
 	posts := 0
 	for _, r := range s.Requests() {

@@ -32,7 +32,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		return
 	default:
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user_id"), &user)...)
-		source, priorSource := types.ObjectNull(sourceAttrTypes), types.ObjectNull(sourceAttrTypes)
+		source, priorSource := types.ObjectNull(SourceAttrTypes), types.ObjectNull(SourceAttrTypes)
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("source"), &source)...)
 		if !req.State.Raw.IsNull() {
 			var prior types.String
@@ -40,7 +40,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("source"), &priorSource)...)
 			r.planUserChange(ctx, prior, user, resp)
 		}
-		checkSourceInCloud(r.client, path.Root("source"), source, priorSource, &resp.Diagnostics)
+		CheckSourceInCloud(r.client, path.Root("source"), source, priorSource, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() || user.IsNull() || user.IsUnknown() || r.client == nil {
 		return

@@ -21,8 +21,8 @@ import (
 // unknownFutureValue is Graph's evolvability sentinel and not a choice.
 var Audiences = []string{"me", "family", "contacts", "groupMembers", "organization", "federatedOrganizations", "everyone"}
 
-// defaultAudience is what Graph sets when a create names no audience.
-const defaultAudience = "organization"
+// DefaultAudience is what Graph sets when a create names no audience.
+const DefaultAudience = "organization"
 
 // Nested object types, declared once.
 var (
@@ -30,7 +30,7 @@ var (
 	identityType         = types.ObjectType{AttrTypes: identityAttrTypes}
 	identitySetAttrTypes = map[string]attr.Type{"application": identityType, "device": identityType, "user": identityType}
 	inferenceAttrTypes   = map[string]attr.Type{"confidence_score": types.NumberType, "user_has_verified_accuracy": types.BoolType}
-	sourceAttrTypes      = map[string]attr.Type{"type": types.ListType{ElemType: types.StringType}}
+	SourceAttrTypes      = map[string]attr.Type{"type": types.ListType{ElemType: types.StringType}}
 )
 
 // textValidators apply to every free-text attribute: Graph stores an empty or invisible
@@ -126,7 +126,7 @@ func Schema(ctx context.Context) schema.Schema {
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(Audiences...)),
 					meAlone{},
 				},
-				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{types.StringValue(defaultAudience)})),
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{types.StringValue(DefaultAudience)})),
 			},
 			"certification_id": optionalText("The referenceable identifier of the certification, for example a credential number."),
 			"description":      optionalText("Description of the certification."),

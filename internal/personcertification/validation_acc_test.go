@@ -80,7 +80,7 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
 	}
 	// bad is one catalogue entry: the configuration fails at validate or plan time with want.
 	bad := func(config, want string) resource.TestStep {
-		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: wrapped(want)}
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: acctest.Wrapped(want)}
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
@@ -112,7 +112,7 @@ func TestAccPersonCertification_planTimeValidation(t *testing.T) {
   client_secret       = "not-a-real-secret"
 }`, s.URL, clientIDFile(t)) + minimalConfig("me", ""),
 			PlanOnly:    true,
-			ExpectError: wrapped(`Conflicting client_id`),
+			ExpectError: acctest.Wrapped(`Conflicting client_id`),
 		},
 		bad(`provider "graph" { access_token = "" }`+minimalConfig("me", ""), `access_token.*length`),
 		bad(provider+minimalConfig("not a user", ""), `user_id.*use "me", a user's object id`),
@@ -160,7 +160,7 @@ func TestAccPersonCertification_importIDErrors(t *testing.T) {
 		{Config: cfg},
 		{
 			Config: cfg, ResourceName: addr, ImportState: true, ImportStateId: "just-an-id",
-			ExpectError: wrapped(`Invalid import id.*<user_id>/<certification id>`),
+			ExpectError: acctest.Wrapped(`Invalid import id.*<user_id>/<certification id>`),
 		},
 	})
 }

@@ -329,12 +329,12 @@ func (datesInOrder) ValidateResource(ctx context.Context, req resource.ValidateC
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
 		return v
 	}
-	checkDatesInOrder(path.Empty(), get("start_date"), get("end_date"), get("issued_date"), &resp.Diagnostics)
+	CheckDatesInOrder(path.Empty(), get("start_date"), get("end_date"), get("issued_date"), &resp.Diagnostics)
 }
 
-// checkDatesInOrder is datesInOrder for one certification's dates; at is where the
+// CheckDatesInOrder is datesInOrder for one certification's dates; at is where the
 // certification sits (empty for the resource itself, an entry of graph_person_certifications).
-func checkDatesInOrder(at path.Path, start, end, issued types.String, diags *diag.Diagnostics) {
+func CheckDatesInOrder(at path.Path, start, end, issued types.String, diags *diag.Diagnostics) {
 	date := func(v types.String) (time.Time, bool) {
 		if v.IsNull() || v.IsUnknown() {
 			return time.Time{}, false

@@ -556,16 +556,4 @@ func TestMeAlone(t *testing.T) {
 	if !found {
 		t.Error("allowed_audiences does not run meAlone")
 	}
-	// ...and an entry of graph_person_certifications.
-	_, diags := decodeOne(t, obj(map[string]tftypes.Value{
-		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("organization"), str("me")),
-	}))
-	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `"me" cannot be combined with "organization"`) {
-		t.Errorf("an entry with me and organization: %v", diags)
-	}
-	if _, diags := decodeOne(t, obj(map[string]tftypes.Value{
-		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("me")),
-	})); diags.HasError() {
-		t.Errorf("an entry with me alone: %v", diags)
-	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertifications"
 )
 
 var _ provider.Provider = (*Provider)(nil)
@@ -43,12 +44,12 @@ type Provider struct {
 	// NewWithOptions, for embedding and tests; there is no configuration setting for it.
 	transport http.RoundTripper
 	// client is the configured client, for the calls served outside the framework
-	// (personcertification.ServeBulk); nil until ConfigureProvider.
+	// (personcertifications.Serve); nil until ConfigureProvider.
 	client atomic.Pointer[graph.Client]
 }
 
 // Server is the provider's plugin-protocol server: the framework's, with
-// graph_person_certifications served by its own handler (personcertification.ServeBulk).
+// graph_person_certifications served by its own handler (personcertifications.Serve).
 // main and the acceptance tests both use it, so tests run what users run.
 func Server(version string) func() (tfprotov6.ProviderServer, error) {
 	return ServerOf(New(version))
@@ -65,7 +66,7 @@ func ServerOf(newProvider func() provider.Provider) func() (tfprotov6.ProviderSe
 		if err != nil {
 			return nil, err
 		}
-		return personcertification.ServeBulk(fw, p.client.Load)
+		return personcertifications.Serve(fw, p.client.Load)
 	}
 }
 
@@ -171,9 +172,9 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 }
 
 func (p *Provider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{personcertification.NewResource, personcertification.NewCertificationsResource}
+	return []func() resource.Resource{personcertification.NewResource, personcertifications.NewResource}
 }
 
 func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{personcertification.NewDataSource, personcertification.NewListDataSource}
+	return []func() datasource.DataSource{personcertification.NewDataSource, personcertification.NewCertificationsDataSource}
 }

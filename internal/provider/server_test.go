@@ -62,7 +62,7 @@ func TestServerPassesOnEveryMethodOfTheFrameworks(t *testing.T) {
 		m := want.Method(i)
 		if _, ok := got.MethodByName(m.Name); !ok {
 			t.Errorf("the framework's server has %s, which the wrapped server does not pass on: add its interface to "+
-				"frameworkServer in internal/personcertification/certifications_server.go", m.Name)
+				"frameworkServer in internal/personcertifications/server.go", m.Name)
 		}
 	}
 }

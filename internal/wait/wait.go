@@ -1,8 +1,10 @@
-// Package wait holds the one context-aware sleep that the provider and its fakes share.
+// Package wait holds the provider's waiting: the one context-aware sleep that the provider
+// and its fakes share, and the one bounded worker pool (Each).
 package wait
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -17,4 +19,20 @@ func For(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// Each runs fn(0) … fn(n-1) on at most limit goroutines and returns when all have
+// returned. It is the provider's one worker pool: the bulk resource's fan-out of calls
+// and the client's create batches in flight.
+func Each(limit, n int, fn func(i int)) {
+	sem := make(chan struct{}, max(limit, 1))
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i)
+		})
+	}
+	wg.Wait()
 }

@@ -1,4 +1,4 @@
-package personcertification_test
+package personcertifications_test
 
 import (
 	"context"
@@ -25,65 +25,11 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/mockgraph"
 )
 
-const certsAddr = "graph_person_certifications.test"
-
-// certEntry is one entry of a graph_person_certifications map; extra is more HCL lines
-// of the entry's object.
-type certEntry struct {
-	key, user, name, certID, extra string
-}
-
-// certsConfig renders graph_person_certifications.test; settings are more HCL lines of
-// the resource (adopt_existing, exclusive, ...).
-func certsConfig(settings string, entries ...certEntry) string {
-	var b strings.Builder
-	b.WriteString("resource \"graph_person_certifications\" \"test\" {\n")
-	if settings != "" {
-		b.WriteString("  " + settings + "\n")
-	}
-	b.WriteString("  certifications = {\n")
-	for _, e := range entries {
-		fmt.Fprintf(&b, "    %q = {\n      user_id      = %q\n      display_name = %q\n", e.key, e.user, e.name)
-		if e.certID != "" {
-			fmt.Fprintf(&b, "      certification_id = %q\n", e.certID)
-		}
-		if e.extra != "" {
-			b.WriteString("      " + e.extra + "\n")
-		}
-		b.WriteString("    }\n")
-	}
-	b.WriteString("  }\n}\n")
-	return b.String()
-}
-
-// certRequests lists the certification requests of method that reached the mock, batch
-// items included and $batch envelopes not: a write inside a batch is still one write.
-func certRequests(s *mockgraph.Server, method string) []mockgraph.Request {
-	var out []mockgraph.Request
-	for _, r := range allRequests(s) {
-		if r.Method == method && strings.Contains(r.Path, "/profile/certifications") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// writesAre checks the writes since the last ResetRequests: posts POSTs, patches PATCHes
-// and deletes DELETEs of certifications, batched or not.
-func writesAre(s *mockgraph.Server, posts, patches, deletes int) error {
-	p, u, d := len(certRequests(s, "POST")), len(certRequests(s, "PATCH")), len(certRequests(s, "DELETE"))
-	if p != posts || u != patches || d != deletes {
-		return fmt.Errorf("%d POST, %d PATCH, %d DELETE of certifications reached the mock, want %d, %d, %d",
-			p, u, d, posts, patches, deletes)
-	}
-	return nil
-}
-
 // flatEntries reads entries[k].id of the resource from the test framework's flat state.
 func flatEntries(st *terraform.State) (map[string]string, error) {
-	rs, ok := st.RootModule().Resources[certsAddr]
+	rs, ok := st.RootModule().Resources[acctest.BulkAddr]
 	if !ok {
-		return nil, fmt.Errorf("%s is not in state", certsAddr)
+		return nil, fmt.Errorf("%s is not in state", acctest.BulkAddr)
 	}
 	out := map[string]string{}
 	for k, v := range rs.Primary.Attributes {
@@ -105,7 +51,7 @@ func captureEntries(s *mockgraph.Server, dst map[string]string) resource.TestChe
 			return err
 		}
 		clear(dst)
-		attrs := st.RootModule().Resources[certsAddr].Primary.Attributes
+		attrs := st.RootModule().Resources[acctest.BulkAddr].Primary.Attributes
 		for k, id := range ids {
 			user := attrs["certifications."+k+".user_id"]
 			if _, ok := s.Certification(user, id); !ok {
@@ -152,18 +98,6 @@ func slicesContains(xs []string, x string) bool {
 	return false
 }
 
-// holds checks how many certifications each user has on the server.
-func holds(s *mockgraph.Server, want map[string]int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for u, n := range want {
-			if got := len(s.Certifications(u)); got != n {
-				return fmt.Errorf("%s holds %d certification(s) on the server, want %d", u, got, n)
-			}
-		}
-		return nil
-	}
-}
-
 func seedOne(t *testing.T, s *mockgraph.Server, user string, body map[string]any) string {
 	t.Helper()
 	c, err := s.Seed(user, body)
@@ -175,9 +109,9 @@ func seedOne(t *testing.T, s *mockgraph.Server, user string, body map[string]any
 
 var (
 	entryObject = knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"id":                      knownvalue.StringRegexp(guidRE),
-		"created_date_time":       knownvalue.StringRegexp(rfc3339RE),
-		"last_modified_date_time": knownvalue.StringRegexp(rfc3339RE),
+		"id":                      knownvalue.StringRegexp(acctest.GUIDPattern),
+		"created_date_time":       knownvalue.StringRegexp(acctest.RFC3339Pattern),
+		"last_modified_date_time": knownvalue.StringRegexp(acctest.RFC3339Pattern),
 	})
 	hexRE = regexp.MustCompile(`^[0-9a-f]+$`)
 )
@@ -206,30 +140,30 @@ func TestAccPersonCertifications_updateOneEntry(t *testing.T) {
 		{
 			Config: provider + certsConfig("", threeEntries("Administers Azure")...),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexRE)),
-				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("entries"), knownvalue.MapExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexRE)),
+				statecheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("entries"), knownvalue.MapExact(map[string]knownvalue.Check{
 					kArch: entryObject, kAdmin: entryObject, kFundam: entryObject,
 				})),
-				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				statecheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				captureEntries(s, ids),
-				holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+				acctest.Holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
 			),
 		},
 		{
 			PreConfig: s.ResetRequests,
 			Config:    provider + certsConfig("", threeEntries("Administers Azure and Entra ID")...),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionUpdate)},
 			},
 			Check: resource.ComposeTestCheckFunc(
 				entryIDsAre(ids, kArch, kAdmin, kFundam),
 				func(*terraform.State) error {
-					if err := writesAre(s, 0, 1, 0); err != nil {
+					if err := acctest.WritesAre(s, 0, 1, 0); err != nil {
 						return err
 					}
-					p := certRequests(s, "PATCH")[0]
+					p := acctest.CertRequests(s, "PATCH")[0]
 					if !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
 						return fmt.Errorf("the PATCH went to %s, want certification %s of %s", p.Path, ids[kAdmin], kAdmin)
 					}
@@ -281,16 +215,16 @@ func TestAccPersonCertifications_driftOfOneEntry(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectNonEmptyPlan(),
-					plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionUpdate),
 				},
 			},
 			Check: resource.ComposeTestCheckFunc(
 				entryIDsAre(ids, kArch, kAdmin, kFundam),
 				func(*terraform.State) error {
-					if err := writesAre(s, 0, 1, 0); err != nil {
+					if err := acctest.WritesAre(s, 0, 1, 0); err != nil {
 						return err
 					}
-					if p := certRequests(s, "PATCH")[0]; !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
+					if p := acctest.CertRequests(s, "PATCH")[0]; !strings.HasSuffix(p.Path, "/"+ids[kAdmin]) {
 						return fmt.Errorf("the PATCH went to %s, want the drifted %s", p.Path, ids[kAdmin])
 					}
 					if c, _ := s.Certification(mockgraph.OtherID, ids[kAdmin]); c["description"] != "Administers Azure" {
@@ -321,13 +255,13 @@ func TestAccPersonCertifications_outOfBandDelete(t *testing.T) {
 			},
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionUpdate)},
 			},
 			Check: resource.ComposeTestCheckFunc(
 				entryIDsAre(ids, kArch, kFundam),
-				holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+				acctest.Holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
 				func(st *terraform.State) error {
-					if err := writesAre(s, 1, 0, 0); err != nil {
+					if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 						return err
 					}
 					now, err := flatEntries(st)
@@ -369,7 +303,7 @@ func TestAccPersonCertifications_adoptsOldestDuplicate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v\n%s", err, out.String())
 	}
-	if n := len(certRequests(s, "POST")); n != 0 {
+	if n := len(acctest.CertRequests(s, "POST")); n != 0 {
 		t.Fatalf("%d POSTs: adoption must create nothing", n)
 	}
 	if !strings.Contains(out.String(), twin) {
@@ -419,12 +353,12 @@ func TestAccPersonCertifications_adoptExistingFalse(t *testing.T) {
 			PreConfig: s.ResetRequests,
 			Config:    provider + certsConfig("adopt_existing = false", certEntry{"adele/PSM-I", "me", "Professional Scrum Master I", "PSM-I", ""}),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(certsAddr, tfjsonpath.New("adopt_existing"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("adopt_existing"), knownvalue.Bool(false)),
 			},
 			Check: resource.ComposeTestCheckFunc(
-				holds(s, map[string]int{"me": 2}),
+				acctest.Holds(s, map[string]int{"me": 2}),
 				func(st *terraform.State) error {
-					if err := writesAre(s, 1, 0, 0); err != nil {
+					if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 						return err
 					}
 					ids, err := flatEntries(st)
@@ -467,24 +401,24 @@ func TestAccPersonCertifications_exclusive(t *testing.T) {
 			{
 				Config: provider + certsConfig("", entries...),
 				Check: resource.ComposeTestCheckFunc(captureEntries(s, ids),
-					holds(s, map[string]int{mockgraph.OtherID: 3, "me": 1})),
+					acctest.Holds(s, map[string]int{mockgraph.OtherID: 3, "me": 1})),
 			},
 			{
 				PreConfig: s.ResetRequests,
 				Config:    provider + certsConfig("exclusive = true", entries...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(certsAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{
+						plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(acctest.BulkAddr, tfjsonpath.New("exclusive_deletions"), knownvalue.MapExact(map[string]knownvalue.Check{
 							mockgraph.OtherUPN + "/" + stale: knownvalue.StringExact("Stale certification"),
 						})),
 					},
 				},
 				Check: resource.ComposeTestCheckFunc(
 					entryIDsAre(ids, kArch, kAdmin),
-					holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+					acctest.Holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
 					func(*terraform.State) error {
-						if err := writesAre(s, 0, 0, 1); err != nil {
+						if err := acctest.WritesAre(s, 0, 0, 1); err != nil {
 							return err
 						}
 						if _, ok := s.Certification(mockgraph.OtherID, stale); ok {
@@ -521,16 +455,16 @@ func TestAccPersonCertifications_userChangeMovesOneEntry(t *testing.T) {
 			PreConfig: s.ResetRequests,
 			Config:    provider + certsConfig("", arch, certEntry{"AZ-104", "me", "Azure Administrator Associate", "AZ-104", ""}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionUpdate)},
 			},
 			Check: resource.ComposeTestCheckFunc(
 				entryIDsAre(ids, kArch),
-				holds(s, map[string]int{mockgraph.OtherID: 1, "me": 1}),
+				acctest.Holds(s, map[string]int{mockgraph.OtherID: 1, "me": 1}),
 				func(*terraform.State) error {
-					if err := writesAre(s, 1, 0, 1); err != nil {
+					if err := acctest.WritesAre(s, 1, 0, 1); err != nil {
 						return err
 					}
-					if d := certRequests(s, "DELETE")[0]; !strings.HasSuffix(d.Path, "/"+ids["AZ-104"]) {
+					if d := acctest.CertRequests(s, "DELETE")[0]; !strings.HasSuffix(d.Path, "/"+ids["AZ-104"]) {
 						return fmt.Errorf("the DELETE went to %s, want the moved entry's %s", d.Path, ids["AZ-104"])
 					}
 					if got := s.Certifications("me"); got[0]["certificationId"] != "AZ-104" {
@@ -554,7 +488,7 @@ func stateResource(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption)
 		return nil
 	}
 	for _, res := range st.Values.RootModule.Resources {
-		if res.Address == certsAddr || (res.Type == "graph_person_certifications" && strings.HasPrefix(certsAddr, res.Type+"."+res.Name)) {
+		if res.Address == acctest.BulkAddr || (res.Type == "graph_person_certifications" && strings.HasPrefix(acctest.BulkAddr, res.Type+"."+res.Name)) {
 			return res
 		}
 	}
@@ -566,7 +500,7 @@ func stateEntries(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption) 
 	t.Helper()
 	res := stateResource(t, tf, r)
 	if res == nil {
-		t.Fatalf("%s is not in state", certsAddr)
+		t.Fatalf("%s is not in state", acctest.BulkAddr)
 	}
 	return entryIDs(t, res)
 }
@@ -599,7 +533,7 @@ func entriesOnServer(t *testing.T, s *mockgraph.Server, tf *tfexec.Terraform, r 
 	t.Helper()
 	res := stateResource(t, tf, r)
 	if res == nil {
-		t.Fatalf("%s is not in state", certsAddr)
+		t.Fatalf("%s is not in state", acctest.BulkAddr)
 	}
 	ids := idsOnServer(t, s, res)
 	if len(ids) != want {
@@ -707,7 +641,7 @@ func TestAccPersonCertifications_partialFailureOnUpdate(t *testing.T) {
 			t.Fatalf("the converging apply replaced %s (%s -> %s)", k, id, after[k])
 		}
 	}
-	if err := writesAre(s, 1, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 		t.Fatalf("the converging apply: %v", err)
 	}
 	if n, m := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications("me")); n != 2 || m != 1 {
@@ -739,7 +673,7 @@ func TestAccPersonCertifications_partialFailureOnCreate(t *testing.T) {
 	if err == nil {
 		t.Fatal("the create whose POST Graph refused succeeded")
 	}
-	if !wrapped(`1 certification failed`).MatchString(err.Error()) || !wrapped(`the next apply adopts them`).MatchString(err.Error()) {
+	if !acctest.Wrapped(`1 certification failed`).MatchString(err.Error()) || !acctest.Wrapped(`the next apply adopts them`).MatchString(err.Error()) {
 		t.Fatalf("the error does not name the failure and the next step: %v", err)
 	}
 	if res := stateResource(t, tf, r); res != nil {
@@ -761,7 +695,7 @@ func TestAccPersonCertifications_partialFailureOnCreate(t *testing.T) {
 	if after[kAdmin] != hand {
 		t.Fatalf("the hand-entered certification lost its id: %s holds %s, want %s", kAdmin, after[kAdmin], hand)
 	}
-	if err := writesAre(s, 1, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 		t.Fatal(err)
 	}
 	if n, m := len(s.Certifications(mockgraph.OtherID)), len(s.Certifications("me")); n != 2 || m != 2 {
@@ -794,7 +728,7 @@ func TestAccPersonCertifications_importByUsers(t *testing.T) {
 	acctest.ParallelTest(t, acctest.CheckNoCertificationsLeft(s, "me", mockgraph.OtherID), []resource.TestStep{
 		{
 			Config:             provider + cfg,
-			ResourceName:       certsAddr,
+			ResourceName:       acctest.BulkAddr,
 			ImportState:        true,
 			ImportStateId:      mockgraph.OtherUPN + ",me",
 			ImportStatePersist: true,
@@ -822,7 +756,7 @@ func TestAccPersonCertifications_importByUsers(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: func(*terraform.State) error { return writesAre(s, 0, 0, 0) },
+			Check: func(*terraform.State) error { return acctest.WritesAre(s, 0, 0, 0) },
 		},
 	})
 }
@@ -837,9 +771,9 @@ func TestAccPersonCertifications_importBlock(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		Steps: []resource.TestStep{{
 			PreConfig: s.ResetRequests,
-			Config:    provider + cfg + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", certsAddr, mockgraph.OtherUPN+",me"),
+			Config:    provider + cfg + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", acctest.BulkAddr, mockgraph.OtherUPN+",me"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionNoop)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionNoop)},
 			},
 			Check: resource.ComposeTestCheckFunc(
 				func(st *terraform.State) error {
@@ -850,7 +784,7 @@ func TestAccPersonCertifications_importBlock(t *testing.T) {
 					if fmt.Sprint(got) != fmt.Sprint(want) {
 						return fmt.Errorf("imported entries %v, want %v", got, want)
 					}
-					return writesAre(s, 0, 0, 0)
+					return acctest.WritesAre(s, 0, 0, 0)
 				},
 			),
 		}},
@@ -912,18 +846,18 @@ removed {
 					{kFundam, "me", "Microsoft 365 Fundamentals", "MS-900", ""},
 				}...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(certsAddr, plancheck.ResourceActionCreate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(acctest.BulkAddr, plancheck.ResourceActionCreate)},
 				},
 				Check: resource.ComposeTestCheckFunc(
 					entryIDsAre(single, keys...),
-					holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
+					acctest.Holds(s, map[string]int{mockgraph.OtherID: 2, "me": 1}),
 					func(st *terraform.State) error {
 						for a := range st.RootModule().Resources {
 							if strings.HasPrefix(a, "graph_person_certification.x") {
 								return fmt.Errorf("%s is still in state", a)
 							}
 						}
-						p, d := len(certRequests(s, "POST")), len(certRequests(s, "DELETE"))
+						p, d := len(acctest.CertRequests(s, "POST")), len(acctest.CertRequests(s, "DELETE"))
 						if p != 0 || d != 0 {
 							return fmt.Errorf("the migration sent %d POSTs and %d DELETEs, want 0 and 0", p, d)
 						}
@@ -955,7 +889,7 @@ resource "graph_person_certifications" "test" {
 	}
 	named := `display_name = "Azure Solutions Architect Expert"`
 	bad := func(config, want string) resource.TestStep {
-		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: wrapped(want)}
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: acctest.Wrapped(want)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -971,7 +905,7 @@ resource "graph_person_certifications" "test" {
 			bad(entry("me", named+"\n      allowed_audiences = [\"world\"]"), at("allowed_audiences")+`.*value must be one of`),
 		},
 	})
-	if n := len(certRequests(s, "GET")) + len(certRequests(s, "POST")) + len(certRequests(s, "PATCH")) + len(certRequests(s, "DELETE")); n != 0 {
+	if n := len(acctest.CertRequests(s, "GET")) + len(acctest.CertRequests(s, "POST")) + len(acctest.CertRequests(s, "PATCH")) + len(acctest.CertRequests(s, "DELETE")); n != 0 {
 		t.Fatalf("%d certification requests reached the mock for configurations that fail validation", n)
 	}
 }
@@ -990,7 +924,7 @@ func TestAccPersonCertifications_errorNamesTwentyKeys(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: provider + certsConfig("", entries...),
 			// The list stops at the 20th key ("ghost/C-19") and counts the other 3.
-			ExpectError: wrapped(`23 certifications failed: "ghost/C-00", "ghost/C-01",.*"ghost/C-19" and 3 more`),
+			ExpectError: acctest.Wrapped(`23 certifications failed: "ghost/C-00", "ghost/C-01",.*"ghost/C-19" and 3 more`),
 		}},
 	})
 }
@@ -1011,8 +945,20 @@ func TestAccPersonCertifications_readLagAfterCreate(t *testing.T) {
 				if s.FaultCounts()[mockgraph.KindReadLag] != 1 {
 					return fmt.Errorf("the lag never fired: %s", s.FaultSummary())
 				}
-				return holds(s, map[string]int{mockgraph.OtherID: 1})(nil)
+				return acctest.Holds(s, map[string]int{mockgraph.OtherID: 1})(nil)
 			},
 		},
 	})
+}
+
+// certEntry is acctest.BulkEntry written positionally, as these tests list many.
+type certEntry struct{ key, user, name, certID, extra string }
+
+// certsConfig is acctest.BulkConfig of certEntry values.
+func certsConfig(settings string, entries ...certEntry) string {
+	out := make([]acctest.BulkEntry, len(entries))
+	for i, e := range entries {
+		out[i] = acctest.BulkEntry{Key: e.key, User: e.user, Name: e.name, CertID: e.certID, Extra: e.extra}
+	}
+	return acctest.BulkConfig(settings, out...)
 }

@@ -1,4 +1,4 @@
-package personcertification
+package personcertifications
 
 import (
 	"context"
@@ -208,5 +208,20 @@ func TestKeyList(t *testing.T) {
 	got := keyList(keys)
 	if !strings.HasSuffix(got, `"t" and 5 more`) || strings.Contains(got, `"u"`) {
 		t.Errorf("keyList = %s", got)
+	}
+}
+
+// An entry runs the single resource's meAlone validator, as the schema carries it.
+func TestEntryMeAlone(t *testing.T) {
+	_, diags := decodeOne(t, obj(map[string]tftypes.Value{
+		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("organization"), str("me")),
+	}))
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `"me" cannot be combined with "organization"`) {
+		t.Errorf("an entry with me and organization: %v", diags)
+	}
+	if _, diags := decodeOne(t, obj(map[string]tftypes.Value{
+		"user_id": str("me"), "display_name": str("x"), "allowed_audiences": tuple(str("me")),
+	})); diags.HasError() {
+		t.Errorf("an entry with me alone: %v", diags)
 	}
 }

@@ -1,4 +1,4 @@
-package personcertification
+package personcertifications
 
 import (
 	"context"
@@ -9,30 +9,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
 )
 
-// ModifyPlan of graph_person_certifications settles the computed values: an unchanged
-// entry keeps its id and timestamps, a changed one keeps its id (its modification time is
-// unknown), a new one or one moved to another user is unknown until apply. So the plan
-// shows exactly the entries that change. With exclusive, it lists what it will delete.
-func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	unlisted, d := req.Private.GetKey(ctx, privateUnlistedKey)
-	resp.Diagnostics.Append(d...)
-	if v, ok := r.plan(ctx, req.Plan.Raw, req.State.Raw, unlisted, &resp.Diagnostics); ok {
-		resp.Plan.Raw = v
-	}
-}
-
 // The plan decides, for every entry, which certification it holds, and the apply follows
-// it (certifications_apply.go). The rules, in order:
+// it (apply.go). The rules, in order:
 //
 //  1. An entry whose key the state holds, for the same user (in any form: letter case,
 //     userPrincipalName, object id), keeps its certification: entries[key].id is known.
@@ -53,16 +38,11 @@ func (r *CertificationsResource) ModifyPlan(ctx context.Context, req resource.Mo
 //
 // unlisted is what the refresh of the prior state found unlisted under exclusive (JSON,
 // from private state); nil when that refresh did not look.
-func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tftypes.Value, unlisted []byte, diags *diag.Diagnostics) (tftypes.Value, bool) {
+func (r *Resource) plan(ctx context.Context, planRaw, priorRaw tftypes.Value, unlisted []byte, diags *diag.Diagnostics) (tftypes.Value, bool) {
 	plan, ok := decodeBulk(ctx, planRaw, nil)
 	prior, _ := decodeBulk(ctx, priorRaw, nil)
 	if plan.attrs == nil {
 		return planRaw, false
-	}
-	if prior.attrs != nil {
-		plan.attrs["id"] = prior.attrs["id"]
-	} else {
-		plan.attrs["id"] = unknownString
 	}
 	if certs := plan.attrs["certifications"]; certs.IsKnown() && certs.IsNull() {
 		diags.AddAttributeError(path.Root("certifications"), "certifications is null",
@@ -79,11 +59,11 @@ func (r *CertificationsResource) plan(ctx context.Context, planRaw, priorRaw tft
 	c := &planner{r: r, ctx: ctx, plan: plan, prior: prior, held: map[string]string{}}
 	// source has another shape in the US Government clouds: refused there, as on the single resource.
 	for _, e := range plan.entries {
-		was := types.ObjectNull(sourceAttrTypes)
+		was := types.ObjectNull(personcertification.SourceAttrTypes)
 		if p := prior.byKey[e.key]; p != nil {
 			was = p.vals.Source
 		}
-		checkSourceInCloud(c.client(), path.Root("certifications").AtMapKey(e.key).AtName("source"), e.vals.Source, was, diags)
+		personcertification.CheckSourceInCloud(c.client(), path.Root("certifications").AtMapKey(e.key).AtName("source"), e.vals.Source, was, diags)
 	}
 	if diags.HasError() {
 		return planRaw, false
@@ -145,7 +125,7 @@ func unknownPlan(ctx context.Context, plan *bulkModel, diags *diag.Diagnostics) 
 
 // planner works out one plan.
 type planner struct {
-	r           *CertificationsResource
+	r           *Resource
 	ctx         context.Context
 	plan, prior *bulkModel
 	// held maps each certification id an entry holds to that entry's key.
@@ -164,7 +144,7 @@ type planner struct {
 
 // identity is what makes two certifications of one user the same: the certification_id,
 // or the display_name where there is none.
-func identity(v *Values) (string, bool) {
+func identity(v *personcertification.Values) (string, bool) {
 	switch {
 	case v.CertificationID.IsUnknown() || v.DisplayName.IsUnknown():
 		return "", false
@@ -175,7 +155,7 @@ func identity(v *Values) (string, bool) {
 	}
 }
 
-func (c *planner) client() *graph.Client { return c.r.one.client }
+func (c *planner) client() *graph.Client { return c.r.writer.Client }
 
 // sameUser reports whether two user_id values name one user: letter case never matters,
 // and two different forms (an object id, a userPrincipalName, "me") are asked of Graph,
@@ -385,7 +365,7 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		}
 	}
 	if len(failed) > 0 {
-		diags.Append(bulkError(identityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(personcertification.IdentityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
 		return false
 	}
 	var waiting, rest []*entry
@@ -431,7 +411,7 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 		if a == nil {
 			continue
 		}
-		id := deref(a.GetId())
+		id := graph.Deref(a.GetId())
 		c.held[id] = e.key
 		shown = append(shown, fmt.Sprintf("%q adopts %s", e.key, adoptionText(c.ctx, id, a, &e.vals)))
 	}
@@ -454,23 +434,23 @@ func (c *planner) listAndAdopt(diags *diag.Diagnostics) bool {
 }
 
 // adoptionText says what adopting c for an entry does: its id and each field it changes or clears.
-func adoptionText(ctx context.Context, id string, c *graph.Certification, want *Values) string {
-	var have Values
-	_ = flatten(ctx, c, &have)
+func adoptionText(ctx context.Context, id string, c *graph.Certification, want *personcertification.Values) string {
+	var have personcertification.Values
+	_ = personcertification.Flatten(ctx, c, &have)
 	var changes, clears []string
 	sh := entryShapeOf(ctx)
-	for _, f := range valueFields {
-		if _, ok := sh.byName[f.name]; !ok {
+	for _, f := range personcertification.Fields {
+		if _, ok := sh.byName[f.Name]; !ok {
 			continue
 		}
-		w, h := f.get(want), f.get(&have)
-		if w.IsUnknown() || sameAsGraph(w, h) {
+		w, h := f.Get(want), f.Get(&have)
+		if w.IsUnknown() || personcertification.SameAsGraph(w, h) {
 			continue
 		}
 		if w.IsNull() {
-			clears = append(clears, f.name)
+			clears = append(clears, f.Name)
 		} else {
-			changes = append(changes, f.name)
+			changes = append(changes, f.Name)
 		}
 	}
 	s := id + ": "
@@ -528,7 +508,7 @@ func (c *planner) exclusive(diags *diag.Diagnostics) bool {
 	sort.Strings(fresh)
 	lists, failed := c.r.listUsers(c.ctx, fresh)
 	if len(failed) > 0 {
-		diags.Append(bulkError(identityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
+		diags.Append(bulkError(personcertification.IdentityOf(c.client()), "planning", "users", failed, func(k string) string { return k }))
 		return false
 	}
 	for lu, l := range c.lists {

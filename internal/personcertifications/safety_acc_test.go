@@ -1,4 +1,4 @@
-package personcertification_test
+package personcertifications_test
 
 import (
 	"context"
@@ -57,12 +57,12 @@ func savedPlan(t *testing.T, tf *tfexec.Terraform, r *tfexec.ReattachOption, pla
 func plannedAfter(t *testing.T, p *tfjson.Plan) map[string]any {
 	t.Helper()
 	for _, rc := range p.ResourceChanges {
-		if rc.Address == certsAddr {
+		if rc.Address == acctest.BulkAddr {
 			after, _ := rc.Change.After.(map[string]any)
 			return after
 		}
 	}
-	t.Fatalf("the plan has no change of %s", certsAddr)
+	t.Fatalf("the plan has no change of %s", acctest.BulkAddr)
 	return nil
 }
 
@@ -91,7 +91,7 @@ func TestAccPersonCertifications_renamedKeyIsAMove(t *testing.T) {
 	}
 	s.ResetRequests()
 	mustApply(t, tf, r, tfexec.DirOrPlan("move.tfplan"))
-	if err := writesAre(s, 0, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 		t.Fatalf("a renamed key: %v", err)
 	}
 	ids := entriesOnServer(t, s, tf, r, 2)
@@ -106,10 +106,10 @@ func TestAccPersonCertifications_renamedKeyIsAMove(t *testing.T) {
 		certEntry{"ME|Scrum Master", "me", "Scrum Master", "", ""}))
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 0, 1, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 1, 0); err != nil {
 		t.Fatalf("a renamed, changed key: %v", err)
 	}
-	if body := certRequests(s, "PATCH")[0].Body; strings.Contains(string(body), "displayName") || !strings.Contains(string(body), "v2") {
+	if body := acctest.CertRequests(s, "PATCH")[0].Body; strings.Contains(string(body), "displayName") || !strings.Contains(string(body), "v2") {
 		t.Fatalf("the PATCH of a moved entry sent %s, want only the description", body)
 	}
 	ids = entriesOnServer(t, s, tf, r, 2)
@@ -137,7 +137,7 @@ func TestAccPersonCertifications_userFormChangeWritesNothing(t *testing.T) {
 		certEntry{"rekeyed/AZ-104", strings.ToUpper(mockgraph.OtherID), "Azure Administrator Associate", "AZ-104", ""}))
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 0, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 		t.Fatalf("user_id rewritten as the object id: %v", err)
 	}
 	ids := entriesOnServer(t, s, tf, r, 2)
@@ -159,7 +159,7 @@ func TestAccPersonCertifications_importThenRekey(t *testing.T) {
 		certEntry{mockgraph.OtherUPN + "/AZ-305", mockgraph.OtherUPN, "Azure Solutions Architect Expert", "AZ-305", ""},
 		certEntry{mockgraph.OtherUPN + "/scrum", mockgraph.OtherUPN, "Scrum Master", "", ""}))
 	ctx := context.Background()
-	if err := tf.Import(ctx, certsAddr, mockgraph.OtherUPN+","+strings.ToUpper(mockgraph.OtherUPN)+","+mockgraph.OtherID, r); err != nil {
+	if err := tf.Import(ctx, acctest.BulkAddr, mockgraph.OtherUPN+","+strings.ToUpper(mockgraph.OtherUPN)+","+mockgraph.OtherID, r); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	if ids := stateEntries(t, tf, r); len(ids) != 2 {
@@ -167,7 +167,7 @@ func TestAccPersonCertifications_importThenRekey(t *testing.T) {
 	}
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 0, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 		t.Fatalf("the apply after the import: %v", err)
 	}
 	ids := entriesOnServer(t, s, tf, r, 2)
@@ -188,8 +188,8 @@ func TestAccPersonCertifications_createBeforeDestroyReplace(t *testing.T) {
 	mustApply(t, tf, r)
 	before := stateEntries(t, tf, r)
 	s.ResetRequests()
-	mustApply(t, tf, r, tfexec.Replace(certsAddr))
-	if n := len(certRequests(s, "DELETE")); n != 0 {
+	mustApply(t, tf, r, tfexec.Replace(acctest.BulkAddr))
+	if n := len(acctest.CertRequests(s, "DELETE")); n != 0 {
 		t.Fatalf("the replacement sent %d DELETEs: the old object's destroy deleted what the new one holds", n)
 	}
 	after := entriesOnServer(t, s, tf, r, 3)
@@ -213,7 +213,7 @@ func TestAccPersonCertifications_nullIsRefused(t *testing.T) {
 		{
 			PreConfig:   s.ResetRequests,
 			Config:      provider + asNull,
-			ExpectError: wrapped(`certifications is null`),
+			ExpectError: acctest.Wrapped(`certifications is null`),
 		},
 		{
 			Config: provider + two,
@@ -221,7 +221,7 @@ func TestAccPersonCertifications_nullIsRefused(t *testing.T) {
 				if n := len(s.Certifications(mockgraph.OtherID)); n != 2 {
 					return fmt.Errorf("the server holds %d certifications after the refused null, want 2", n)
 				}
-				return writesAre(s, 0, 0, 0)
+				return acctest.WritesAre(s, 0, 0, 0)
 			},
 		},
 	})
@@ -240,18 +240,18 @@ func TestAccPersonCertifications_deletionLimit(t *testing.T) {
 	write(certsConfig(""))
 	s.ResetRequests()
 	_, out, err := acctest.PlanOutput(context.Background(), tf, r)
-	if err == nil || !wrapped(`This plan deletes 3 certifications from Graph, more than the limit of 1`).MatchString(err.Error()+out) ||
-		!wrapped(`set max_deletions = 3`).MatchString(err.Error()+out) {
+	if err == nil || !acctest.Wrapped(`This plan deletes 3 certifications from Graph, more than the limit of 1`).MatchString(err.Error()+out) ||
+		!acctest.Wrapped(`set max_deletions = 3`).MatchString(err.Error()+out) {
 		t.Fatalf("an empty map was not refused at plan with the count and the way out: %v\n%s", err, out)
 	}
-	if err := writesAre(s, 0, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 		t.Fatal(err)
 	}
 
 	// retain_removed: the entries leave, their certifications stay.
 	write(certsConfig("retain_removed = true", three[0]))
 	mustApply(t, tf, r)
-	if err := writesAre(s, 0, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 		t.Fatalf("retain_removed: %v", err)
 	}
 	if n := len(s.Certifications(mockgraph.OtherID)) + len(s.Certifications("me")); n != 3 {
@@ -267,7 +267,7 @@ func TestAccPersonCertifications_deletionLimit(t *testing.T) {
 	write(certsConfig("max_deletions = 3"))
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 0, 0, 3); err != nil {
+	if err := acctest.WritesAre(s, 0, 0, 3); err != nil {
 		t.Fatalf("max_deletions = 3: %v", err)
 	}
 }
@@ -291,11 +291,11 @@ func TestAccPersonCertifications_duplicatesRefused(t *testing.T) {
 			acctest.ParallelTest(t, nil, []resource.TestStep{
 				{
 					Config:      provider + certsConfig("", c.first, c.second),
-					ExpectError: wrapped(`The entries ` + c.keys + ` name one certification`),
+					ExpectError: acctest.Wrapped(`The entries ` + c.keys + ` name one certification`),
 				},
 				{
 					Config: provider + certsConfig("", c.first),
-					Check:  func(*terraform.State) error { return writesAre(s, 1, 0, 0) },
+					Check:  func(*terraform.State) error { return acctest.WritesAre(s, 1, 0, 0) },
 				},
 			})
 		})
@@ -314,17 +314,17 @@ func TestAccPersonCertifications_missingUsers(t *testing.T) {
 	}
 	tf, r, write := safetyDir(t, provider, certsConfig(`missing_users = "fail"`, entries...))
 	ctx := context.Background()
-	if _, err := tf.Plan(ctx, r); err == nil || !wrapped(`Graph has no user for 1 entries: "ghost/AZ-900"`).MatchString(err.Error()) {
+	if _, err := tf.Plan(ctx, r); err == nil || !acctest.Wrapped(`Graph has no user for 1 entries: "ghost/AZ-900"`).MatchString(err.Error()) {
 		t.Fatalf("missing_users = \"fail\" did not fail the plan naming the key: %v", err)
 	}
 	write(certsConfig("", entries...))
 	_, out, err := acctest.PlanOutput(ctx, tf, r)
-	if err != nil || !wrapped(`Entries wait for their users`).MatchString(out) {
+	if err != nil || !acctest.Wrapped(`Entries wait for their users`).MatchString(out) {
 		t.Fatalf("the default plan does not warn of the waiting entry (err %v):\n%s", err, out)
 	}
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 1, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 		t.Fatalf("the apply with a waiting entry: %v", err)
 	}
 	mustBeEmptyPlan(t, tf, r) // waiting is not a change
@@ -332,7 +332,7 @@ func TestAccPersonCertifications_missingUsers(t *testing.T) {
 	addGhost(s)
 	s.ResetRequests()
 	mustApply(t, tf, r)
-	if err := writesAre(s, 1, 0, 0); err != nil {
+	if err := acctest.WritesAre(s, 1, 0, 0); err != nil {
 		t.Fatalf("the apply once the user exists: %v", err)
 	}
 	entriesOnServer(t, s, tf, r, 2)
@@ -348,7 +348,7 @@ func TestAccPersonCertifications_adoptionIsShown(t *testing.T) {
 	tf, r, _ := safetyDir(t, provider, certsConfig("", certEntry{kAdmin, mockgraph.OtherUPN, "Azure Administrator Associate", "AZ-104", ""}))
 	_, out, err := acctest.PlanOutput(context.Background(), tf, r)
 	want := hand + ": changes display_name; clears description"
-	if err != nil || !wrapped(`Certifications already in Graph will be adopted`).MatchString(out) || !wrapped(`"`+kAdmin+`" adopts `+want).MatchString(out) {
+	if err != nil || !acctest.Wrapped(`Certifications already in Graph will be adopted`).MatchString(out) || !acctest.Wrapped(`"`+kAdmin+`" adopts `+want).MatchString(out) {
 		t.Fatalf("the plan does not name the adoption and what it changes and clears (err %v):\n%s", err, out)
 	}
 	s.ResetRequests()
@@ -359,7 +359,7 @@ func TestAccPersonCertifications_adoptionIsShown(t *testing.T) {
 	if got := acctest.As[map[string]any](t, stateResource(t, tf, r).AttributeValues["adoptions"])[kAdmin]; got != want {
 		t.Fatalf("adoptions[%q] after the apply = %v, want %q", kAdmin, got, want)
 	}
-	if err := writesAre(s, 0, 1, 0); err != nil {
+	if err := acctest.WritesAre(s, 0, 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	mustBeEmptyPlan(t, tf, r)
@@ -395,7 +395,7 @@ func TestAccPersonCertifications_unknownMap(t *testing.T) {
 				if len(ids) != 2 || ids["megan/AZ-305"] != first["megan/AZ-305"] {
 					return fmt.Errorf("entries after the second apply: %v, want megan/AZ-305 still %s and one more", ids, first["megan/AZ-305"])
 				}
-				return writesAre(s, 1, 0, 0)
+				return acctest.WritesAre(s, 1, 0, 0)
 			},
 		},
 		{Config: provider + cfg(row("megan/AZ-305", "AZ-305")+row("megan/AZ-104", "AZ-104")), PlanOnly: true},
@@ -418,7 +418,7 @@ func TestAccPersonCertifications_exclusiveSavedPlanUnderChange(t *testing.T) {
 	stale2 := seedOne(t, s, mockgraph.OtherID, map[string]any{"displayName": "Stale two"})
 	write(certsConfig("exclusive = true\n  max_deletions = 2", entries...))
 	mustApply(t, tf, r) // exclusive on: deletes both stale ones, each once
-	if n := len(certRequests(s, "DELETE")); n != 2 {
+	if n := len(acctest.CertRequests(s, "DELETE")); n != 2 {
 		t.Fatalf("exclusive over one user in two forms sent %d DELETEs, want 2", n)
 	}
 	for _, id := range []string{stale1, stale2} {
@@ -439,7 +439,7 @@ func TestAccPersonCertifications_exclusiveSavedPlanUnderChange(t *testing.T) {
 	s.ResetRequests()
 	mustApply(t, tf, r, tfexec.DirOrPlan("exclusive.tfplan"))
 	if _, ok := s.Certification(mockgraph.OtherID, stale4); ok {
-		t.Fatalf("the listed certification still there was not deleted; DELETEs: %v; plan: %v", certRequests(s, "DELETE"), p["exclusive_deletions"])
+		t.Fatalf("the listed certification still there was not deleted; DELETEs: %v; plan: %v", acctest.CertRequests(s, "DELETE"), p["exclusive_deletions"])
 	}
 	if _, ok := s.Certification(mockgraph.OtherID, fresh); !ok {
 		t.Fatal("a certification that appeared after the plan was deleted")
@@ -497,7 +497,7 @@ func TestAccPersonCertifications_usersMoveBetweenWorkspaces(t *testing.T) {
 				mustApply(t, newWS, rn)
 				mustApply(t, oldWS, ro)
 			}
-			if err := writesAre(s, 0, 0, 0); err != nil {
+			if err := acctest.WritesAre(s, 0, 0, 0); err != nil {
 				t.Fatalf("moving a user between workspaces: %v", err)
 			}
 			ids := entriesOnServer(t, s, newWS, rn, 2)

@@ -1,4 +1,4 @@
-package personcertification_test
+package personcertifications_test
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	}
 	t.Parallel()
 	s, provider := acctest.Mock(t)
-	users := addChaosUsers(s, bulkChaosUsers, "bulk%03d@contoso.example")
+	users := acctest.AddChaosUsers(s, bulkChaosUsers, "bulk%03d@contoso.example")
 	cfg := provider + manyEntriesConfig(users, bulkChaosCerts, "CH", "Chaos certification", `
       issuing_authority = "Chaos Monkey Academy"
       start_date        = "2024-01-01"
@@ -53,7 +53,7 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 	for _, id := range ids {
 		named[strings.ToLower(id)] = true
 	}
-	exactlyOnce(t, s, bulkChaosUsers, chaosUserID, bulkChaosCerts, func(k string, c map[string]any) {
+	exactlyOnce(t, s, bulkChaosUsers, acctest.ChaosUserID, bulkChaosCerts, func(k string, c map[string]any) {
 		if !named[strings.ToLower(acctest.As[string](t, c["id"]))] {
 			t.Fatalf("orphan on the server: %s (%v) is named by no state entry", k, c["id"])
 		}
@@ -88,7 +88,7 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 		return out
 	}
 	renamedApplies := applyUntilDone(t, s, tf, r)
-	if n, d := len(certRequests(s, "POST")), len(certRequests(s, "DELETE")); n != 0 || d != 0 {
+	if n, d := len(acctest.CertRequests(s, "POST")), len(acctest.CertRequests(s, "DELETE")); n != 0 || d != 0 {
 		t.Fatalf("renaming every key and rewriting every user sent %d POSTs and %d DELETEs, want none", n, d)
 	}
 	moved := byCertID(entriesOnServer(t, s, tf, r, bulkChaosCerts))
@@ -97,7 +97,7 @@ func TestAccPersonCertifications_chaos(t *testing.T) {
 			t.Fatalf("%s changed its certification in the rename: %s -> %s", c, id, moved[c])
 		}
 	}
-	exactlyOnce(t, s, bulkChaosUsers, chaosUserID, bulkChaosCerts, nil)
+	exactlyOnce(t, s, bulkChaosUsers, acctest.ChaosUserID, bulkChaosCerts, nil)
 	s.SetChaos(mockgraph.Chaos{})
 	if changes, out, err := acctest.PlanOutput(ctx, tf, r); err != nil || changes {
 		t.Fatalf("the plan after the renames is not empty (changes %v, err %v):\n%s", changes, err, firstLines(out, 80))

@@ -1,8 +1,7 @@
-package personcertification
+package personcertifications
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,15 +9,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
+	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
+	"github.com/graphprofile/terraform-provider-graph/internal/wait"
 )
 
 // How an apply of graph_person_certifications goes, entry by entry. It follows the plan
-// (certifications_plan.go): an entry whose planned id is known keeps, or takes over by a
+// (plan.go): an entry whose planned id is known keeps, or takes over by a
 // move, exactly that certification; one whose id is unknown is created or adopts; a
 // pending one (id null) waits for its user.
 //
@@ -35,34 +34,9 @@ import (
 // Whatever fails, the state written holds what Graph holds for every entry: created
 // ones with their ids, failed ones as they were, so the next apply does only the rest.
 
-func (r *CertificationsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if state := r.create(ctx, req.Plan.Raw, &resp.Diagnostics); state.Type() != nil {
-		resp.State.Raw = state
-	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stampNow())...)
-}
-
-func (r *CertificationsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if state := r.update(ctx, req.State.Raw, req.Plan.Raw, &resp.Diagnostics); state.Type() != nil {
-		resp.State.Raw = state
-	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCreatedKey, stampNow())...)
-}
-
-func (r *CertificationsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if state := r.destroy(ctx, req.State.Raw, &resp.Diagnostics); state.Type() != nil {
-		resp.State.Raw = state
-	}
-}
-
-func stampNow() []byte {
-	stamp, _ := json.Marshal(time.Now().UTC())
-	return stamp
-}
-
 // create applies the first plan. The state it returns is what Graph holds; a zero value
 // when nothing could be done.
-func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+func (r *Resource) create(ctx context.Context, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
 	plan, ok := decodeBulk(ctx, planRaw, diags)
 	if !ok || diags.HasError() {
 		return tftypes.Value{}
@@ -105,53 +79,8 @@ func (r *CertificationsResource) create(ctx context.Context, planRaw tftypes.Val
 	return state
 }
 
-// awaitListed waits, up to consistencyWindow, until every certification m holds is in
-// its user's list, and returns the keys of those that are still not.
-func (r *CertificationsResource) awaitListed(ctx context.Context, m *bulkModel) []string {
-	want := map[string]map[string]string{} // user in lower case -> id -> key
-	users := map[string]string{}
-	for _, e := range m.entries {
-		if id := m.computed[e.key].ID(); id != "" {
-			lu := strings.ToLower(e.user.ValueString())
-			if want[lu] == nil {
-				want[lu] = map[string]string{}
-			}
-			want[lu][id] = e.key
-			users[lu] = e.user.ValueString()
-		}
-	}
-	deadline := time.Now().Add(consistencyWindow)
-	for round := 0; len(want) > 0 && time.Now().Before(deadline) && ctx.Err() == nil; round++ {
-		if round > 0 {
-			time.Sleep(time.Second)
-		}
-		var names []string
-		for lu := range want {
-			names = append(names, users[lu])
-		}
-		lists, _ := listEach(names, func(u string) ([]*graph.Certification, error) {
-			return r.one.client.ListCertifications(ctx, u, graph.ListFilter{}) // fresh, never shared
-		})
-		for lu, l := range lists {
-			for _, c := range l {
-				delete(want[lu], deref(c.GetId()))
-			}
-			if len(want[lu]) == 0 {
-				delete(want, lu)
-			}
-		}
-	}
-	var missing []string
-	for _, ids := range want {
-		for _, k := range ids {
-			missing = append(missing, k)
-		}
-	}
-	return missing
-}
-
 // update applies a plan to a prior state.
-func (r *CertificationsResource) update(ctx context.Context, priorRaw, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+func (r *Resource) update(ctx context.Context, priorRaw, planRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
 	plan, ok := decodeBulk(ctx, planRaw, diags)
 	if !ok || diags.HasError() {
 		return priorRaw // nothing was done: the state stays as it was
@@ -168,7 +97,7 @@ func (r *CertificationsResource) update(ctx context.Context, priorRaw, planRaw t
 
 // destroy deletes every entry; what could not be deleted stays in the state it returns
 // (a null state when everything went).
-func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
+func (r *Resource) destroy(ctx context.Context, priorRaw tftypes.Value, diags *diag.Diagnostics) tftypes.Value {
 	prior, ok := decodeBulk(ctx, priorRaw, nil)
 	if !ok {
 		return tftypes.Value{}
@@ -181,19 +110,19 @@ func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.V
 	var mu sync.Mutex
 	owner := ownerOf(prior)
 	var spared []string
-	forEach(len(prior.entries), func(i int) {
+	wait.Each(bulkWorkers, len(prior.entries), func(i int) {
 		e := prior.entries[i]
 		id := prior.computed[e.key].ID()
 		if id == "" {
 			return
 		}
-		if r.one.client.HeldByOther(owner, id) {
+		if r.writer.Client.HeldByOther(owner, id) {
 			mu.Lock()
 			spared = append(spared, e.key)
 			mu.Unlock()
 			return
 		}
-		if err := r.one.client.DeleteCertification(ctx, e.user.ValueString(), id); err != nil && !graph.IsNotFound(err) {
+		if err := r.writer.Client.DeleteCertification(ctx, e.user.ValueString(), id); err != nil && !graph.IsNotFound(err) {
 			mu.Lock()
 			failed[e.key] = err
 			mu.Unlock()
@@ -220,7 +149,7 @@ func (r *CertificationsResource) destroy(ctx context.Context, priorRaw tftypes.V
 		}
 	}
 	prior.deletions = map[string]string{}
-	diags.Append(bulkError(identityOf(r.one.client), "deleting", "certifications", failed, userOfKey(prior)))
+	diags.Append(bulkError(personcertification.IdentityOf(r.writer.Client), "deleting", "certifications", failed, userOfKey(prior)))
 	v, err := prior.encode(ctx, encodeEntries(raws, prior.wasMap))
 	if err != nil {
 		return priorRaw
@@ -259,7 +188,7 @@ func ownerOf(m *bulkModel) string {
 	return s
 }
 
-func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
+func (r *Resource) apply(ctx context.Context, prior, plan *bulkModel) (tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	start := time.Now()
 	if ownerOf(plan) == "" {
@@ -267,7 +196,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		plan.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
 	}
 	owner := ownerOf(plan)
-	client := r.one.client
+	client := r.writer.Client
 	priorByID := map[string]*entry{}
 	for _, p := range prior.entries {
 		if id := prior.computed[p.key].ID(); id != "" {
@@ -327,9 +256,9 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		adopted, others = adoptions(creates, lists, held)
 		for _, e := range creates {
 			if c := adopted[e.key]; c != nil {
-				held[deref(c.GetId())] = true // adopted: kept, as the plan counted it
-				client.Hold(owner, deref(c.GetId()))
-				adoptedText[e.key] = adoptionText(ctx, deref(c.GetId()), c, &e.vals)
+				held[graph.Deref(c.GetId())] = true // adopted: kept, as the plan counted it
+				client.Hold(owner, graph.Deref(c.GetId()))
+				adoptedText[e.key] = adoptionText(ctx, graph.Deref(c.GetId()), c, &e.vals)
 			}
 		}
 		if len(others) > 0 {
@@ -357,7 +286,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 	}
 	delErr := map[string]error{}
 	var spared []string
-	forEach(len(deletes), func(i int) {
+	wait.Each(bulkWorkers, len(deletes), func(i int) {
 		j := deletes[i]
 		if client.HeldByOther(owner, j.id) {
 			mu.Lock()
@@ -390,21 +319,21 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 		if c := adopted[e.key]; c != nil {
 			have := &entry{key: e.key, user: e.user}
-			_ = flatten(ctx, c, &have.vals)
-			patches = append(patches, patchJob{e: e, id: deref(c.GetId()), from: have})
+			_ = personcertification.Flatten(ctx, c, &have.vals)
+			patches = append(patches, patchJob{e: e, id: graph.Deref(c.GetId()), from: have})
 			continue
 		}
 		posts = append(posts, e)
 	}
-	forEach(len(patches), func(i int) {
+	wait.Each(bulkWorkers, len(patches), func(i int) {
 		j := patches[i]
-		body, d := expandChanges(ctx, &j.e.vals, &j.from.vals)
+		body, d := personcertification.ExpandChanges(ctx, &j.e.vals, &j.from.vals)
 		if d.HasError() {
 			record(j.e.key, outcome{err: errors.New(diagText(d))})
 			return
 		}
 		user := j.e.user.ValueString()
-		if !hasChanges(body) {
+		if !personcertification.HasChanges(body) {
 			// Nothing for Graph (an adopted certification as configured, or only the form
 			// of user_id changed): no request.
 			record(j.e.key, outcome{cert: adopted[j.e.key], unchanged: adopted[j.e.key] == nil})
@@ -412,7 +341,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 		}
 		got, err := client.UpdateCertification(ctx, user, j.id, body)
 		if err == nil {
-			got = r.one.awaitUpdated(ctx, user, j.id, &j.e.vals, got)
+			got = r.writer.AwaitUpdated(ctx, user, j.id, &j.e.vals, got)
 		}
 		record(j.e.key, outcome{cert: got, err: err, gone: graph.IsNotFound(err)})
 	})
@@ -421,7 +350,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 	reqs := make([]graph.CreateRequest, 0, len(posts))
 	var sent []*entry
 	for _, e := range posts {
-		body, d := expand(ctx, &e.vals)
+		body, d := personcertification.Expand(ctx, &e.vals)
 		if d.HasError() {
 			record(e.key, outcome{err: errors.New(diagText(d))})
 			continue
@@ -436,7 +365,7 @@ func (r *CertificationsResource) apply(ctx context.Context, prior, plan *bulkMod
 			client.Hold(owner, *res.Cert.GetId())
 		}
 	}
-	forEach(len(sent), func(i int) {
+	wait.Each(bulkWorkers, len(sent), func(i int) {
 		e, res := sent[i], results[i]
 		switch {
 		case res.Cert != nil:
@@ -468,17 +397,17 @@ type deleteJob struct {
 
 // recoverLost finds a certification whose create answer was lost, or creates it anew
 // with the single resource's guarantee (createOrAdopt): never a twin.
-func (r *CertificationsResource) recoverLost(ctx context.Context, e *entry, body sdkCertification, lost error, start time.Time) (*graph.Certification, diag.Diagnostics, error) {
+func (r *Resource) recoverLost(ctx context.Context, e *entry, body personcertification.Body, lost error, start time.Time) (*graph.Certification, diag.Diagnostics, error) {
 	user := e.user.ValueString()
 	var de *graph.DecodeError
 	if errors.As(lost, &de) && de.ID != "" {
-		rctx, cancel := reconcileContext(ctx)
+		rctx, cancel := personcertification.ReconcileContext(ctx)
 		defer cancel()
-		r.one.client.Claim(de.ID)
-		got, err := r.one.readBack(rctx, user, de.ID)
+		r.writer.Client.Claim(de.ID)
+		got, err := r.writer.ReadBack(rctx, user, de.ID)
 		return got, nil, err
 	}
-	found, err := r.one.findCreated(ctx, user, &e.vals, start)
+	found, err := r.writer.FindCreated(ctx, user, &e.vals, start)
 	if found != nil {
 		return found, nil, nil
 	}
@@ -489,7 +418,7 @@ func (r *CertificationsResource) recoverLost(ctx context.Context, e *entry, body
 	if ctx.Err() != nil {
 		return nil, nil, lost
 	}
-	return r.one.createOrAdopt(ctx, user, body, &e.vals)
+	return r.writer.CreateOrAdopt(ctx, user, body, &e.vals)
 }
 
 // adoptions picks, for every entry to create, the oldest unheld certification of its user
@@ -501,18 +430,18 @@ func adoptions(creates []*entry, lists map[string][]*graph.Certification, held m
 	var others []string
 	for _, e := range creates { // sorted by key: a stable choice between equal entries
 		list := lists[strings.ToLower(e.user.ValueString())]
-		sortCertifications(list)
+		graph.SortByCreated(list)
 		var match []*graph.Certification
 		for _, c := range list {
-			id := deref(c.GetId())
+			id := graph.Deref(c.GetId())
 			if id == "" || held[id] || taken[id] {
 				continue
 			}
 			if e.vals.CertificationID.IsNull() {
-				if c.GetCertificationId() == nil && deref(c.GetDisplayName()) == e.vals.DisplayName.ValueString() {
+				if c.GetCertificationId() == nil && graph.Deref(c.GetDisplayName()) == e.vals.DisplayName.ValueString() {
 					match = append(match, c)
 				}
-			} else if deref(c.GetCertificationId()) == e.vals.CertificationID.ValueString() {
+			} else if graph.Deref(c.GetCertificationId()) == e.vals.CertificationID.ValueString() {
 				match = append(match, c)
 			}
 		}
@@ -520,13 +449,13 @@ func adoptions(creates []*entry, lists map[string][]*graph.Certification, held m
 			continue
 		}
 		adopted[e.key] = match[0]
-		taken[deref(match[0].GetId())] = true
+		taken[graph.Deref(match[0].GetId())] = true
 		if len(match) > 1 {
 			var ids []string
 			for _, c := range match[1:] {
-				ids = append(ids, deref(c.GetId()))
+				ids = append(ids, graph.Deref(c.GetId()))
 			}
-			others = append(others, fmt.Sprintf("%q adopted %s; not %s", e.key, deref(match[0].GetId()), strings.Join(ids, ", ")))
+			others = append(others, fmt.Sprintf("%q adopted %s; not %s", e.key, graph.Deref(match[0].GetId()), strings.Join(ids, ", ")))
 		}
 	}
 	return adopted, others
@@ -534,7 +463,7 @@ func adoptions(creates []*entry, lists map[string][]*graph.Certification, held m
 
 // result writes the state after an apply: on success exactly the plan with its
 // computed values filled in; after a failure, what Graph holds for every entry.
-func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkModel, priorByID map[string]*entry,
+func (r *Resource) result(ctx context.Context, prior, plan *bulkModel, priorByID map[string]*entry,
 	out map[string]outcome, delErr map[string]error, movingFailed map[string]bool, diags diag.Diagnostics,
 ) (tftypes.Value, diag.Diagnostics) {
 	failed := map[string]error{}
@@ -572,12 +501,12 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 		default:
 			raws[e.key] = e.raw
 			st.computed[e.key] = computedFrom(o.cert)
-			var got Values
-			flat.Append(flatten(ctx, o.cert, &got)...)
+			var got personcertification.Values
+			flat.Append(personcertification.Flatten(ctx, o.cert, &got)...)
 			if o.cert.AudiencesUnreadable {
 				got.AllowedAudiences = e.vals.AllowedAudiences
 			}
-			if len(differences(&e.vals, &got)) > 0 {
+			if len(personcertification.Differences(&e.vals, &got)) > 0 {
 				differ = append(differ, e.key)
 			}
 		}
@@ -607,7 +536,7 @@ func (r *CertificationsResource) result(ctx context.Context, prior, plan *bulkMo
 	certs := plan.attrs["certifications"]
 	if len(failed) > 0 {
 		certs = encodeEntries(raws, plan.wasMap)
-		diags.Append(bulkError(identityOf(r.one.client), "applying", "certifications", failed, userOfKey(plan)))
+		diags.Append(bulkError(personcertification.IdentityOf(r.writer.Client), "applying", "certifications", failed, userOfKey(plan)))
 	} else {
 		st.deletions = plan.deletions
 	}
@@ -625,90 +554,4 @@ func copyAttrs(m map[string]tftypes.Value) map[string]tftypes.Value {
 		out[k] = v
 	}
 	return out
-}
-
-func diagText(d diag.Diagnostics) string {
-	var parts []string
-	for _, x := range d.Errors() {
-		parts = append(parts, x.Summary()+": "+x.Detail())
-	}
-	return strings.Join(parts, "; ")
-}
-
-// ImportState takes a comma-separated list of users ("megan@contoso.com,me") and every
-// certification they hold, keyed "<user_id>/<id>".
-func (r *CertificationsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if v, ok := r.importUsers(ctx, req.ID, &resp.Diagnostics); ok {
-		resp.State.Raw = v
-	}
-}
-
-func (r *CertificationsResource) importUsers(ctx context.Context, id string, diags *diag.Diagnostics) (tftypes.Value, bool) {
-	var users []string
-	seenUser := map[string]bool{}
-	for _, u := range strings.Split(id, ",") {
-		u = strings.TrimSpace(u)
-		if seenUser[strings.ToLower(u)] {
-			continue // one user written twice: listed once
-		}
-		seenUser[strings.ToLower(u)] = true
-		if err := CheckUserID(u); err != nil {
-			diags.AddError("Invalid import id",
-				fmt.Sprintf("Expected a comma-separated list of users (object ids, userPrincipalNames or \"me\"), for example "+
-					"\"megan.bowen@contoso.com,me\": %v", err))
-			return tftypes.Value{}, false
-		}
-		users = append(users, u)
-	}
-	lists, failed := r.listUsers(ctx, users)
-	if len(failed) > 0 {
-		diags.Append(bulkError(identityOf(r.one.client), "importing", "users", failed, func(k string) string { return k }))
-		return tftypes.Value{}, false
-	}
-	m := &bulkModel{attrs: map[string]tftypes.Value{}, computed: map[string]computedEntry{}, deletions: map[string]string{},
-		adoptions: map[string]string{}, adopt: true}
-	m.attrs["id"] = tftypes.NewValue(tftypes.String, randomID())
-	raws := map[string]tftypes.Value{}
-	var flat diag.Diagnostics
-	seen := map[string]bool{} // one user named in two forms lists each certification twice: it is imported once
-	for _, u := range users {
-		for _, c := range lists[strings.ToLower(u)] {
-			if seen[deref(c.GetId())] {
-				continue
-			}
-			seen[deref(c.GetId())] = true
-			var v Values
-			flat.Append(flatten(ctx, c, &v)...)
-			key := u + "/" + deref(c.GetId())
-			raw, err := entryValue(ctx, u, &v)
-			if err != nil {
-				diags.AddError("Cannot import a certification", err.Error())
-				return tftypes.Value{}, false
-			}
-			raws[key] = raw
-			m.computed[key] = computedFrom(c)
-		}
-	}
-	diags.Append(dedupeWarnings(flat)...)
-	v, err := m.encode(ctx, encodeEntries(raws, false))
-	if err != nil {
-		diags.AddError("Cannot write the imported state", err.Error())
-		return tftypes.Value{}, false
-	}
-	return v, true
-}
-
-// entryValue writes a certification as a configuration would: the attributes Graph holds
-// a value for, lists as tuples, and allowed_audiences only when it is not the default.
-func entryValue(ctx context.Context, user string, v *Values) (tftypes.Value, error) {
-	sh := entryShapeOf(ctx)
-	prior := &entry{raw: tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"user_id": tftypes.String}},
-		map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, user)}), user: types.StringValue(user)}
-	for _, f := range valueFields {
-		if _, ok := sh.byName[f.name]; ok {
-			f.set(&prior.vals, nullOf(ctx, f.get(v).Type(ctx)))
-		}
-	}
-	prior.vals.AllowedAudiences = sh.audiencesDefault
-	return sh.rewriteEntry(ctx, prior, v)
 }

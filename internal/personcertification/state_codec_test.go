@@ -2,11 +2,9 @@ package personcertification
 
 import (
 	"context"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -64,7 +62,7 @@ func TestCodecMatchesTfsdk(t *testing.T) {
 	var flattened resourceModel
 	flattened.UserID = types.StringValue("adele@contoso.example")
 	flattened.Timeouts = timeoutsValue(t, "1m")
-	noErrors(t, flatten(ctx, parseCertification(t, []byte(`{
+	noErrors(t, Flatten(ctx, parseCertification(t, []byte(`{
 	  "id": "x-1", "allowedAudiences": "organization,everyone",
 	  "inference": {"confidenceScore": 0.5, "userHasVerifiedAccuracy": null},
 	  "createdDateTime": "2020-07-06T06:34:12Z",
@@ -117,47 +115,4 @@ func TestCodecFallsBack(t *testing.T) {
 	if st.Raw.IsNull() {
 		t.Fatal("setState wrote nothing")
 	}
-}
-
-// valueFields is the one list of Values' attributes: it must name every field of the
-// struct, under its tfsdk name, and read and write that very field.
-func TestValueFieldsCoverValues(t *testing.T) {
-	typ := reflect.TypeFor[Values]()
-	if len(valueFields) != typ.NumField() {
-		t.Fatalf("valueFields lists %d attributes, Values has %d fields", len(valueFields), typ.NumField())
-	}
-	for i, f := range valueFields {
-		sf := typ.Field(i)
-		if tag := sf.Tag.Get("tfsdk"); tag != f.name {
-			t.Errorf("valueFields[%d] is %q, but field %d of Values is %s (tfsdk %q)", i, f.name, i, sf.Name, tag)
-		}
-		var v Values
-		probe := reflect.ValueOf(&v).Elem().Field(i)
-		marker, ok := markerValue(probe.Type())
-		if !ok {
-			t.Fatalf("no marker for %s", probe.Type())
-		}
-		if !f.set(&v, marker) {
-			t.Errorf("%s: set refused a value of its own type", f.name)
-		}
-		if got, ok := probe.Interface().(attr.Value); !ok || !got.Equal(marker) {
-			t.Errorf("%s: set wrote another field than Values.%s", f.name, sf.Name)
-		}
-		if !f.get(&v).Equal(marker) {
-			t.Errorf("%s: get reads another field than Values.%s", f.name, sf.Name)
-		}
-	}
-}
-
-// markerValue is an unknown value of the field's type, so a write to it is visible.
-func markerValue(t reflect.Type) (attr.Value, bool) {
-	switch t {
-	case reflect.TypeFor[types.String]():
-		return types.StringUnknown(), true
-	case reflect.TypeFor[types.Set]():
-		return types.SetUnknown(types.StringType), true
-	case reflect.TypeFor[types.Object]():
-		return types.ObjectUnknown(nil), true
-	}
-	return nil, false
 }

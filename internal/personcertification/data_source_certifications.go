@@ -2,7 +2,6 @@ package personcertification
 
 import (
 	"context"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -11,11 +10,11 @@ import (
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 )
 
-// ListDataSource is data "graph_person_certifications": all of a user's certifications.
-type ListDataSource struct{ dataSourceClient }
+// CertificationsDataSource is data "graph_person_certifications": all of a user's certifications.
+type CertificationsDataSource struct{ dataSourceClient }
 
-// NewListDataSource is the provider's factory for the list data source.
-func NewListDataSource() datasource.DataSource { return &ListDataSource{} }
+// NewCertificationsDataSource is the provider's factory for the list data source.
+func NewCertificationsDataSource() datasource.DataSource { return &CertificationsDataSource{} }
 
 // listFilters is the configuration the list data source and the list resource share:
 // whose certifications, and the exact-match filters.
@@ -40,7 +39,7 @@ type listModel struct {
 	Certifications types.List `tfsdk:"certifications"`
 }
 
-func (d *ListDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *CertificationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_person_certifications"
 }
 
@@ -53,7 +52,7 @@ func filterAttribute(what string) dschema.StringAttribute {
 	}
 }
 
-func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *CertificationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	item := certificationAttributes(ctx)
 	item["user_id"] = dschema.StringAttribute{Computed: true, MarkdownDescription: "The `user_id` the list was read for."}
 	resp.Schema = dschema.Schema{
@@ -74,7 +73,7 @@ func (d *ListDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *CertificationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m listModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -85,14 +84,14 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	user := m.UserID.ValueString()
 	certs, err := d.client.ListCertifications(ctx, user, m.graphFilter())
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagAs(identityOf(d.client), "listing", user, err))
+		resp.Diagnostics.Append(ErrorDiagAs(IdentityOf(d.client), "listing", user, err))
 		return
 	}
-	sortCertifications(certs)
+	graph.SortByCreated(certs)
 	items := make([]userCertification, len(certs))
 	for i, c := range certs {
 		items[i].UserID = m.UserID
-		resp.Diagnostics.Append(flatten(ctx, c, &items[i].Values)...)
+		resp.Diagnostics.Append(Flatten(ctx, c, &items[i].Values)...)
 	}
 	var schemaResp datasource.SchemaResponse
 	d.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
@@ -106,25 +105,4 @@ func (d *ListDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	resp.Diagnostics.Append(diags...)
 	m.Certifications = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// sortCertifications orders by creation time, then id: Graph's default order, made total.
-func sortCertifications(certs []*graph.Certification) {
-	sort.SliceStable(certs, func(i, j int) bool {
-		a, b := certs[i].GetCreatedDateTime(), certs[j].GetCreatedDateTime()
-		if a != nil && b != nil && !a.Equal(*b) {
-			return a.Before(*b)
-		}
-		if (a == nil) != (b == nil) {
-			return a != nil
-		}
-		return deref(certs[i].GetId()) < deref(certs[j].GetId())
-	})
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

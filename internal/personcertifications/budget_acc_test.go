@@ -1,4 +1,4 @@
-package personcertification_test
+package personcertifications_test
 
 import (
 	"context"
@@ -61,7 +61,7 @@ func TestAccPersonCertifications_underABudget(t *testing.T) {
 
 	entriesOnServer(t, s, tf, r, budgetCerts)
 	exactlyOnce(t, s, budgetUsers, budgetUserID, budgetCerts, nil)
-	requests, certItems := len(s.Requests()), len(allRequests(s))-len(s.Requests())
+	requests, certItems := len(s.Requests()), len(acctest.AllRequests(s))-len(s.Requests())
 
 	// The plan's refresh runs under the same budget, still spent by the apply.
 	planStarted := time.Now()
