@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 
@@ -102,7 +103,7 @@ func unserved(s schema.Schema) []string {
 			continue
 		}
 		for inner, a := range nb.Attributes {
-			if len(modifiersOf(a)) > 0 || defaultOf(context.Background(), a) != nil || !servedKind(a) {
+			if _, mods := partsOf(a); len(mods) > 0 || hasDefault(a) || !servedKind(a) {
 				out = append(out, fmt.Sprintf("attribute %s.%s (%T: only validators of the kinds here are run in blocks)", name, inner, a))
 			}
 		}
@@ -112,33 +113,23 @@ func unserved(s schema.Schema) []string {
 }
 
 // servedKind: these steps run every default, validator and plan modifier the attribute
-// has. They run defaults of bools, strings and int64s; validators of strings, int64s,
-// numbers, sets and lists; plan modifiers of strings. Anything else an attribute carries
-// is unserved.
+// has. They run defaults of bools, strings and int64s (defaultOf); validators of
+// strings, int64s, numbers, sets and lists (validateValue); plan modifiers of strings
+// (modifyValue). Anything else an attribute carries is unserved.
 func servedKind(a schema.Attribute) bool {
-	switch x := a.(type) {
-	case schema.StringAttribute, schema.Int64Attribute:
-		return len(modifiersOf(a)) == 0 || isString(a)
+	validators, modifiers := partsOf(a)
+	switch a.(type) {
+	case schema.StringAttribute:
+		return true
+	case schema.Int64Attribute:
+		return len(modifiers) == 0
 	case schema.BoolAttribute:
-		return len(x.Validators) == 0 && len(x.PlanModifiers) == 0
-	case schema.SetAttribute:
-		return x.Default == nil && len(x.PlanModifiers) == 0
-	case schema.ListAttribute:
-		return x.Default == nil && len(x.PlanModifiers) == 0
-	case schema.NumberAttribute:
-		return x.Default == nil && len(x.PlanModifiers) == 0
-	case schema.MapAttribute:
-		return x.Default == nil && len(x.PlanModifiers) == 0 && len(x.Validators) == 0
-	case schema.DynamicAttribute:
-		return x.Default == nil && len(x.PlanModifiers) == 0 && len(x.Validators) == 0
+		return len(validators) == 0 && len(modifiers) == 0
+	case schema.NumberAttribute, schema.SetAttribute, schema.ListAttribute:
+		return len(modifiers) == 0 && !hasDefault(a)
 	default:
-		return false
+		return len(validators) == 0 && len(modifiers) == 0 && !hasDefault(a)
 	}
-}
-
-func isString(a schema.Attribute) bool {
-	_, ok := a.(schema.StringAttribute)
-	return ok
 }
 
 // validate runs the validators of every attribute and of every block's attributes on a
@@ -194,38 +185,44 @@ func checkSet(a schema.Attribute, p path.Path, v tftypes.Value, diags *diag.Diag
 
 // validatorsOf lists an attribute's validators, for the kinds whose validators run.
 func validatorsOf(a schema.Attribute) []any {
-	switch x := a.(type) {
-	case schema.StringAttribute:
-		return appendAll(nil, x.Validators)
-	case schema.Int64Attribute:
-		return appendAll(nil, x.Validators)
-	case schema.NumberAttribute:
-		return appendAll(nil, x.Validators)
-	case schema.SetAttribute:
-		return appendAll(nil, x.Validators)
-	case schema.ListAttribute:
-		return appendAll(nil, x.Validators)
-	}
-	return nil
+	v, _ := partsOf(a)
+	return v
 }
 
-// modifiersOf lists an attribute's plan modifiers, whatever its kind (only a string's
-// run: see servedKind).
+// modifiersOf lists an attribute's plan modifiers (only a string's run: see servedKind).
 func modifiersOf(a schema.Attribute) []any {
-	switch x := a.(type) {
-	case schema.StringAttribute:
-		return appendAll(nil, x.PlanModifiers)
-	case schema.BoolAttribute:
-		return appendAll(nil, x.PlanModifiers)
-	case schema.Int64Attribute:
-		return appendAll(nil, x.PlanModifiers)
-	}
-	return nil
+	_, m := partsOf(a)
+	return m
 }
 
-func appendAll[T any](out []any, xs []T) []any {
-	for _, x := range xs {
-		out = append(out, x)
+// partsOf is an attribute's validators and plan modifiers, whatever their kinds: every
+// attribute type of the framework's resource schema names them Validators and
+// PlanModifiers.
+func partsOf(a schema.Attribute) (validators, modifiers []any) {
+	v := reflect.ValueOf(a)
+	if v.Kind() != reflect.Struct {
+		return nil, nil
+	}
+	return elems(v.FieldByName("Validators")), elems(v.FieldByName("PlanModifiers"))
+}
+
+// hasDefault reports whether an attribute, of any kind, has a Default.
+func hasDefault(a schema.Attribute) bool {
+	v := reflect.ValueOf(a)
+	if v.Kind() != reflect.Struct {
+		return false
+	}
+	f := v.FieldByName("Default")
+	return f.IsValid() && f.Kind() == reflect.Interface && !f.IsNil()
+}
+
+func elems(f reflect.Value) []any {
+	if !f.IsValid() || f.Kind() != reflect.Slice {
+		return nil
+	}
+	out := make([]any, f.Len())
+	for i := range out {
+		out[i] = f.Index(i).Interface()
 	}
 	return out
 }
