@@ -76,6 +76,14 @@ func (e *Entra) Setenv(k, v string) {
 	e.env[k] = v
 }
 
+// SetClientSecretEnv sets ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET to the app
+// MockEntra registered: a client-secret sign-in with nothing in the provider block.
+func (e *Entra) SetClientSecretEnv() {
+	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
+	e.Setenv("ARM_CLIENT_ID", e.ClientID)
+	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
+}
+
 // Getenv is the provider's environment.
 func (e *Entra) Getenv(k string) string {
 	e.mu.Lock()

@@ -67,6 +67,22 @@ func checkCreated(t *testing.T, s *mockgraph.Server, reqs []graph.CreateRequest,
 	}
 }
 
+// createCountingLost creates reqs through c and checks every result that is not Lost with
+// checkCreated; it returns the results and how many were Lost.
+func createCountingLost(t *testing.T, s *mockgraph.Server, c *graph.Client, reqs []graph.CreateRequest) ([]graph.CreateResult, int) {
+	t.Helper()
+	res := c.CreateCertifications(ctxT(t), reqs)
+	lost := 0
+	for i, r := range res {
+		if r.Lost {
+			lost++
+			continue
+		}
+		checkCreated(t, s, reqs, res, i)
+	}
+	return res, lost
+}
+
 func TestCreateCertificationsBatches(t *testing.T) {
 	s, c := createFixture(t, true, graph.RetryPolicy{})
 	reqs := createRequests(45)
@@ -156,18 +172,11 @@ func TestCreateCertificationsItemsUnavailableAreLost(t *testing.T) {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			s, c := createFixture(t, true, graph.RetryPolicy{})
 			s.InjectKind(tc.kind, "create", 7)
-			reqs := createRequests(30)
-			res := c.CreateCertifications(ctxT(t), reqs)
-			lost := 0
+			res, lost := createCountingLost(t, s, c, createRequests(30))
 			for i, r := range res {
-				if r.Lost {
-					lost++
-					if r.Cert != nil || graph.StatusOf(r.Err) != http.StatusServiceUnavailable {
-						t.Errorf("request %d: %+v, want Lost with the item's 503", i, r)
-					}
-					continue
+				if r.Lost && (r.Cert != nil || graph.StatusOf(r.Err) != http.StatusServiceUnavailable) {
+					t.Errorf("request %d: %+v, want Lost with the item's 503", i, r)
 				}
-				checkCreated(t, s, reqs, res, i)
 			}
 			if lost != 7 {
 				t.Errorf("%d Lost, want the 7 answered 503", lost)
@@ -385,16 +394,7 @@ func TestCreateCertificationsDirect(t *testing.T) {
 func TestCreateCertificationsDirectLost(t *testing.T) {
 	s, c := createFixture(t, false, graph.RetryPolicy{})
 	s.InjectKind(mockgraph.KindResetAfter, "create", 1)
-	reqs := createRequests(3)
-	res := c.CreateCertifications(ctxT(t), reqs)
-	lost := 0
-	for i, r := range res {
-		if r.Lost {
-			lost++
-			continue
-		}
-		checkCreated(t, s, reqs, res, i)
-	}
+	_, lost := createCountingLost(t, s, c, createRequests(3))
 	if lost != 1 || held(s) != 3 {
 		t.Errorf("%d lost, %d held; want 1 lost and 3 held", lost, held(s))
 	}

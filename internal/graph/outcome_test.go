@@ -83,16 +83,7 @@ func TestCreateCertificationsUnavailableAfterApplying(t *testing.T) {
 	for _, batching := range []bool{false, true} {
 		s, c := createFixture(t, batching, graph.RetryPolicy{})
 		s.InjectKind(mockgraph.KindUnavailableAfter, "create", 1)
-		reqs := createRequests(5)
-		res := c.CreateCertifications(ctxT(t), reqs)
-		lost := 0
-		for i, r := range res {
-			if r.Lost {
-				lost++
-				continue
-			}
-			checkCreated(t, s, reqs, res, i)
-		}
+		_, lost := createCountingLost(t, s, c, createRequests(5))
 		if lost != 1 || held(s) != 5 || posts(s) != 5 {
 			t.Errorf("batching %v: %d Lost, %d held, %d POSTs; want 1 Lost, 5 held, 5 POSTs", batching, lost, held(s), posts(s))
 		}

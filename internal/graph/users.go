@@ -28,24 +28,30 @@ func (c *Client) UserObjectID(ctx context.Context, userID string) (string, error
 	if userID == Me && c.identity != nil && objectIDShape.MatchString(c.identity.ObjectID) {
 		return strings.ToLower(c.identity.ObjectID), nil
 	}
+	return c.remembered(&c.userIDs, userID, func() (string, error) { return c.fetchUserID(ctx, userID) })
+}
+
+// remembered answers for userID (any case) from *answers, or else from ask, whose answer
+// it keeps there for the client's life; an error is not kept.
+func (c *Client) remembered(answers *map[string]string, userID string, ask func() (string, error)) (string, error) {
 	key := strings.ToLower(userID)
 	c.usersMu.Lock()
-	id, ok := c.userIDs[key]
+	v, ok := (*answers)[key]
 	c.usersMu.Unlock()
 	if ok {
-		return id, nil
+		return v, nil
 	}
-	id, err := c.fetchUserID(ctx, userID)
+	v, err := ask()
 	if err != nil {
 		return "", err
 	}
 	c.usersMu.Lock()
-	if c.userIDs == nil {
-		c.userIDs = map[string]string{}
+	if *answers == nil {
+		*answers = map[string]string{}
 	}
-	c.userIDs[key] = id
+	(*answers)[key] = v
 	c.usersMu.Unlock()
-	return id, nil
+	return v, nil
 }
 
 func (c *Client) fetchUserID(ctx context.Context, userID string) (string, error) {
@@ -93,13 +99,10 @@ func (c *Client) UserPrincipalName(ctx context.Context, userID string) (string, 
 	if userID != Me && !objectIDShape.MatchString(userID) {
 		return strings.ToLower(userID), nil
 	}
-	key := strings.ToLower(userID)
-	c.usersMu.Lock()
-	upn, ok := c.upns[key]
-	c.usersMu.Unlock()
-	if ok {
-		return upn, nil
-	}
+	return c.remembered(&c.upns, userID, func() (string, error) { return c.fetchUPN(ctx, userID) })
+}
+
+func (c *Client) fetchUPN(ctx context.Context, userID string) (string, error) {
 	var body struct {
 		UPN string `json:"userPrincipalName"`
 	}
@@ -109,12 +112,5 @@ func (c *Client) UserPrincipalName(ctx context.Context, userID string) (string, 
 	if body.UPN == "" {
 		return "", &DecodeError{Err: fmt.Errorf("the user %q came back without a userPrincipalName", userID)}
 	}
-	upn = strings.ToLower(body.UPN)
-	c.usersMu.Lock()
-	if c.upns == nil {
-		c.upns = map[string]string{}
-	}
-	c.upns[key] = upn
-	c.usersMu.Unlock()
-	return upn, nil
+	return strings.ToLower(body.UPN), nil
 }

@@ -17,6 +17,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +74,17 @@ type Request struct {
 	Batch []Request
 	// BatchID is a sub-request's id in its batch; "" for a direct request.
 	BatchID string
+}
+
+// Query is the query the request was sent with (what of it parses). A batch item's travels
+// in its URL, which the log keeps as Path when the mock could not parse it.
+func (r *Request) Query() url.Values {
+	raw := r.RawQuery
+	if _, q, ok := strings.Cut(r.Path, "?"); ok {
+		raw = q
+	}
+	v, _ := url.ParseQuery(raw)
+	return v
 }
 
 // clone deep-copies a logged request, sub-requests included.

@@ -157,6 +157,13 @@ func TestRequestLog(t *testing.T) {
 			t.Errorf("request %d = %s %s ?%s -> %d, want %+v", i, r.Method, r.Path, r.RawQuery, r.Status, w)
 		}
 	}
+	if q := reqs[1].Query(); q.Get("x") != "1" {
+		t.Errorf("POST logged query %v, want x=1", q)
+	}
+	// A batch item whose URL did not parse keeps its query in its path.
+	if q := (&Request{Path: "/beta/me/profile/certifications?$top=1&x=%zz", RawQuery: "ignored=1"}).Query(); q.Get("$top") != "1" || q.Has("ignored") {
+		t.Errorf("query in the path read as %v, want $top=1", q)
+	}
 	if string(reqs[1].Body) != `{"displayName":"A"}` || reqs[1].Header.Get("Authorization") != "Bearer "+testToken {
 		t.Errorf("POST logged body %q header %v", reqs[1].Body, reqs[1].Header)
 	}

@@ -2,7 +2,6 @@ package personcertification_test
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,8 +171,7 @@ func TestAccPersonCertificationsDataSource_filters(t *testing.T) {
 			Check: resource.ComposeTestCheckFunc(listHolds(&combined), func(*terraform.State) error {
 				// The filter travels to Graph as $filter.
 				for _, r := range s.Requests() {
-					q, _ := url.ParseQuery(r.RawQuery)
-					if f := q.Get("$filter"); strings.Contains(f, "certificationId eq 'C-2'") && strings.Contains(f, "issuingAuthority eq 'Microsoft'") {
+					if f := r.Query().Get("$filter"); strings.Contains(f, "certificationId eq 'C-2'") && strings.Contains(f, "issuingAuthority eq 'Microsoft'") {
 						return nil
 					}
 				}

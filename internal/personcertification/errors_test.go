@@ -122,16 +122,7 @@ func TestErrorDiag(t *testing.T) {
 			if d.Summary() != tt.wantSummary {
 				t.Errorf("summary = %q, want %q", d.Summary(), tt.wantSummary)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(d.Detail(), w) {
-					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
-				}
-			}
-			for _, nw := range tt.notWant {
-				if strings.Contains(d.Detail(), nw) {
-					t.Errorf("detail contains %q:\n%s", nw, d.Detail())
-				}
-			}
+			checkDetail(t, d, tt.want, tt.notWant)
 		})
 	}
 }
@@ -160,17 +151,22 @@ func TestErrorDiagAppOnly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := ErrorDiagAs(tt.id, "updating", "megan.bowen@contoso.example", tt.err)
-			for _, w := range tt.want {
-				if !strings.Contains(d.Detail(), w) {
-					t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
-				}
-			}
-			for _, nw := range tt.notWant {
-				if strings.Contains(d.Detail(), nw) {
-					t.Errorf("detail contains %q:\n%s", nw, d.Detail())
-				}
-			}
+			checkDetail(t, ErrorDiagAs(tt.id, "updating", "megan.bowen@contoso.example", tt.err), tt.want, tt.notWant)
 		})
+	}
+}
+
+// checkDetail fails unless d's detail contains every piece of want and none of notWant.
+func checkDetail(t *testing.T, d diag.Diagnostic, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(d.Detail(), w) {
+			t.Errorf("detail does not contain %q:\n%s", w, d.Detail())
+		}
+	}
+	for _, nw := range notWant {
+		if strings.Contains(d.Detail(), nw) {
+			t.Errorf("detail contains %q:\n%s", nw, d.Detail())
+		}
 	}
 }

@@ -2,7 +2,6 @@ package personcertification_test
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -44,11 +44,7 @@ func pagedMock(t *testing.T) (*mockgraph.Server, string, []string) {
 // must when Graph writes no next link.
 func pagedBySkip(s *mockgraph.Server) error {
 	for _, r := range acctest.AllRequests(s) {
-		raw := r.RawQuery
-		if _, q, ok := strings.Cut(r.Path, "?"); ok {
-			raw = q // a batch item's query travels in its path
-		}
-		if q, err := url.ParseQuery(raw); err == nil && q.Get("$skip") == "200" && q.Get("$top") == "100" {
+		if q := r.Query(); q.Get("$skip") == "200" && q.Get("$top") == "100" {
 			return nil
 		}
 	}
@@ -74,7 +70,7 @@ func TestAccPersonCertificationsDataSource_pagesWithoutNextLinks(t *testing.T) {
 			Config:    listConfig(provider, mockgraph.OtherUPN, `  issuing_authority = "Microsoft"`),
 			Check: resource.ComposeTestCheckFunc(listHolds(&microsoft), func(*terraform.State) error {
 				for _, r := range acctest.AllRequests(s) {
-					if sentFilter(r, "issuingAuthority eq 'Microsoft'") && strings.Contains(r.RawQuery+r.Path, "skip=200") {
+					if sentFilter(r, "issuingAuthority eq 'Microsoft'") && r.Query().Get("$skip") == "200" {
 						return nil
 					}
 				}
@@ -200,4 +196,93 @@ func TestAccPersonCertifications_exclusiveWithoutNextLinks(t *testing.T) {
 			},
 		},
 	})
+}
+
+// list "graph_person_certification" lists a user's certifications with their identities,
+// honours the filters and limit, and with include_resource returns the whole object.
+func TestAccPersonCertificationList_query(t *testing.T) {
+	s, provider := acctest.Mock(t)
+	ids := seed(t, s, "me", 3, func(i int) map[string]any {
+		return map[string]any{"displayName": fmt.Sprintf("Cert %d", i), "certificationId": fmt.Sprintf("C-%d", i), "issuingAuthority": "Microsoft"}
+	})
+	other := seed(t, s, mockgraph.OtherID, 2, func(i int) map[string]any {
+		return map[string]any{"displayName": fmt.Sprintf("Other %d", i)}
+	})
+	const all, filtered, limited = "graph_person_certification.all", "graph_person_certification.filtered", "graph_person_certification.limited"
+	query := provider + fmt.Sprintf(`
+list "graph_person_certification" "all" {
+  provider         = graph
+  include_resource = true
+  config {
+    user_id = "me"
+  }
+}
+
+list "graph_person_certification" "filtered" {
+  provider = graph
+  config {
+    user_id          = "me"
+    certification_id = "C-1"
+  }
+}
+
+list "graph_person_certification" "limited" {
+  provider = graph
+  limit    = 1
+  config {
+    user_id = %q
+  }
+}
+`, mockgraph.OtherUPN)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{{
+			Query:  true,
+			Config: query,
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength(all, 3),
+				querycheck.ExpectIdentity(all, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[0]),
+				}),
+				querycheck.ExpectIdentity(all, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[2]),
+				}),
+				querycheck.ExpectResourceDisplayName(all, queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}), knownvalue.StringExact("Cert 1 (C-1)")),
+				querycheck.ExpectResourceKnownValues(all, queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("issuing_authority"), KnownValue: knownvalue.StringExact("Microsoft")},
+					{Path: tfjsonpath.New("allowed_audiences"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("organization")})},
+					{Path: tfjsonpath.New("created_date_time"), KnownValue: knownvalue.NotNull()},
+				}),
+				querycheck.ExpectLength(filtered, 1),
+				querycheck.ExpectIdentity(filtered, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact("me"), "id": knownvalue.StringExact(ids[1]),
+				}),
+				querycheck.ExpectLength(limited, 1),
+				querycheck.ExpectIdentity(limited, map[string]knownvalue.Check{
+					"user_id": knownvalue.StringExact(mockgraph.OtherUPN), "id": knownvalue.StringExact(other[0]),
+				}),
+			},
+		}},
+	})
+	// The filter travelled to Graph.
+	sawFilter := false
+	for _, r := range acctest.AllRequests(s) {
+		if r.Method == "GET" && sentFilter(r, "certificationId eq 'C-1'") {
+			sawFilter = true
+		}
+	}
+	if !sawFilter {
+		t.Error("no list request carried $filter=certificationId eq 'C-1'")
+	}
+}
+
+// sentFilter reports whether r asked Graph for $filter=want, directly or as a batch item
+// (whose query travels in its path).
+func sentFilter(r mockgraph.Request, want string) bool {
+	return r.Query().Get("$filter") == want
 }

@@ -89,9 +89,7 @@ func TestAccCredentials_clientSecret(t *testing.T) {
 
 func TestAccCredentials_clientSecretEnv(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", e.ClientID)
-	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
+	e.SetClientSecretEnv()
 	signInTest(t, e, signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "client_secret"))
 }
 

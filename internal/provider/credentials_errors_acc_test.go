@@ -40,6 +40,16 @@ func errorWithout(t *testing.T, want *regexp.Regexp, called *bool, secrets ...st
 	}
 }
 
+// expectFailure runs one step that writes a certification of user under the provider
+// block, which must fail with an error matching want.
+func expectFailure(t *testing.T, e *acctest.Entra, block, user, want string) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.Factories(),
+		Steps:                    []resource.TestStep{{Config: block + certification(user, "never"), ExpectError: regexp.MustCompile(want)}},
+	})
+}
+
 func noWrites(s *mockgraph.Server) error {
 	for _, r := range s.Requests() {
 		if strings.HasPrefix(r.Path, "/beta/") && r.Method != "GET" {
@@ -105,24 +115,15 @@ func TestAccCredentials_unregisteredCertificate(t *testing.T) {
 	}
 	block := e.ProviderBlock(hcl("tenant_id", mockentra.TenantID), hcl("client_id", id),
 		hcl("client_certificate_path", pfxFile), hcl("client_certificate_password", "pw-123456"))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{Config: block + certification(mockgraph.OtherID, "never"),
-			ExpectError: regexp.MustCompile(`AADSTS700027`)}},
-	})
+	expectFailure(t, e, block, mockgraph.OtherID, `AADSTS700027`)
 }
 
 // An app-only token with user_id = "me" stops at plan, before any write.
 func TestAccCredentials_appOnlyTokenWithMe(t *testing.T) {
 	e := acctest.MockEntra(t)
 	tok := e.Server.IssueAppToken(e.ClientID, "", []string{"User.ReadWrite.All"})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{
-			Config:      e.ProviderBlock(hcl("access_token", tok)) + certification("me", "never"),
-			ExpectError: regexp.MustCompile(`(?s)This token cannot write the profile of "me".*needs a token for a\s+signed-in user.*app-only`),
-		}},
-	})
+	expectFailure(t, e, e.ProviderBlock(hcl("access_token", tok)), "me",
+		`(?s)This token cannot write the profile of "me".*needs a token for a\s+signed-in user.*app-only`)
 	if err := noWrites(e.Server); err != nil {
 		t.Error(err)
 	}
@@ -131,16 +132,8 @@ func TestAccCredentials_appOnlyTokenWithMe(t *testing.T) {
 // The same through a real client-credentials sign-in.
 func TestAccCredentials_clientSecretWithMe(t *testing.T) {
 	e := acctest.MockEntra(t)
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", e.ClientID)
-	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{
-			Config:      e.ProviderBlock() + certification("me", "never"),
-			ExpectError: regexp.MustCompile(`(?s)needs a token for a\s+signed-in user.*terraform-ci`),
-		}},
-	})
+	e.SetClientSecretEnv()
+	expectFailure(t, e, e.ProviderBlock(), "me", `(?s)needs a token for a\s+signed-in user.*terraform-ci`)
 	if err := noWrites(e.Server); err != nil {
 		t.Error(err)
 	}
@@ -153,18 +146,11 @@ func TestAccCredentials_clientSecretWithMe(t *testing.T) {
 func TestAccCredentials_appOnlyRefusedByGraph(t *testing.T) {
 	e := acctest.MockEntra(t)
 	e.Server.SetAllowAppOnly(false)
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", e.ClientID)
-	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{
-			Config: e.ProviderBlock() + certification(mockgraph.OtherID, "never"),
-			ExpectError: regexp.MustCompile(`(?s)Graph answered 403 Forbidden \(ErrorAccessDeniedForRole\).*app-only.*` +
-				`current\s+docs\s+pages.*list\s+application\s+permissions\s+as\s+not\s+supported.*` +
-				`older\s+docs.*User\.ReadWrite\.All.*delegated\s+sign-in.*dependable`),
-		}},
-	})
+	e.SetClientSecretEnv()
+	expectFailure(t, e, e.ProviderBlock(), mockgraph.OtherID,
+		`(?s)Graph answered 403 Forbidden \(ErrorAccessDeniedForRole\).*app-only.*`+
+			`current\s+docs\s+pages.*list\s+application\s+permissions\s+as\s+not\s+supported.*`+
+			`older\s+docs.*User\.ReadWrite\.All.*delegated\s+sign-in.*dependable`)
 	if n := len(e.Server.Certifications(mockgraph.OtherID)); n != 0 {
 		t.Errorf("the refused app-only token left %d certifications", n)
 	}
@@ -184,27 +170,17 @@ func TestAccCredentials_appOnlyRefusedByGraph(t *testing.T) {
 func TestAccCredentials_missingPermission(t *testing.T) {
 	e := acctest.MockEntra(t)
 	tok := e.Server.IssueUserToken(mockentra.UserToken{Scopes: []string{"User.Read"}})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{
-			Config:      e.ProviderBlock(hcl("access_token", tok)) + certification("me", "never"),
-			ExpectError: regexp.MustCompile(`(?s)403 Forbidden \(ErrorAccessDeniedForRole\).*Grant the delegated permission\s+User\.ReadWrite\s`),
-		}},
-	})
+	expectFailure(t, e, e.ProviderBlock(hcl("access_token", tok)), "me",
+		`(?s)403 Forbidden \(ErrorAccessDeniedForRole\).*Grant the delegated permission\s+User\.ReadWrite\s`)
 }
 
 func TestAccCredentials_nothingConfigured(t *testing.T) {
 	e := acctest.MockEntra(t)
 	e.Setenv("ARM_USE_CLI", "true")
 	e.Setenv("PATH", t.TempDir()) // no az there
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.Factories(),
-		Steps: []resource.TestStep{{
-			Config: e.ProviderBlock() + certification("me", "never"),
-			ExpectError: regexp.MustCompile(`(?s)No Graph credential configured.*- access_token: neither.*- client certificate: neither.*` +
-				`- client secret: neither.*- OIDC: use_oidc.*- managed identity: use_msi is false.*- Azure CLI: use_cli is true \(from\s+ARM_USE_CLI\) but the Azure CLI`),
-		}},
-	})
+	expectFailure(t, e, e.ProviderBlock(), "me",
+		`(?s)No Graph credential configured.*- access_token: neither.*- client certificate: neither.*`+
+			`- client secret: neither.*- OIDC: use_oidc.*- managed identity: use_msi is false.*- Azure CLI: use_cli is true \(from\s+ARM_USE_CLI\) but the Azure CLI`)
 }
 
 // environment = usgovernment: the token is requested for graph.microsoft.us (the fake
@@ -213,9 +189,7 @@ func TestAccCredentials_usGovernment(t *testing.T) {
 	e := acctest.MockEntra(t)
 	e.Server.RequireIssuedTokens("https://graph.microsoft.us")
 	e.Setenv("ARM_ENVIRONMENT", "usgovernment")
-	e.Setenv("ARM_TENANT_ID", mockentra.TenantID)
-	e.Setenv("ARM_CLIENT_ID", e.ClientID)
-	e.Setenv("ARM_CLIENT_SECRET", e.Secret)
+	e.SetClientSecretEnv()
 	step := signInStep(e, e.ProviderBlock(), mockgraph.OtherID, "client_secret")
 	step.Check = resource.ComposeTestCheckFunc(step.Check, func(*terraform.State) error {
 		for _, i := range e.Server.IssuedTokens() {
