@@ -118,8 +118,7 @@ func convertTo(want tftypes.Type, v tftypes.Value, at path.Path, diags *diag.Dia
 			t, known := o.AttributeTypes[name]
 			if !known {
 				ok = false
-				addErr(diags, at.AtName(name), "Unknown certification attribute",
-					fmt.Sprintf("%s has no attribute %q. It takes: %s.", at, name, strings.Join(sortedKeys(o.AttributeTypes), ", ")))
+				unknownAttribute(diags, at, name, "has", sortedKeys(o.AttributeTypes))
 				continue
 			}
 			c, good := convertTo(t, av, at.AtName(name), diags)
@@ -179,4 +178,11 @@ func describe(v tftypes.Value) string {
 		return "null"
 	}
 	return typeName(v.Type())
+}
+
+// unknownAttribute reports an attribute that the object at has no place for, naming what
+// it takes.
+func unknownAttribute(diags *diag.Diagnostics, at path.Path, name, has string, takes []string) {
+	addErr(diags, at.AtName(name), "Unknown certification attribute",
+		fmt.Sprintf("%s %s no attribute %q. It takes: %s.", at, has, name, strings.Join(takes, ", ")))
 }

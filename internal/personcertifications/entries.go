@@ -160,8 +160,7 @@ func (sh *entryShape) decodeEntry(ctx context.Context, key string, v tftypes.Val
 		i, known := sh.byName[name]
 		if !known {
 			ok = false
-			addErr(diags, at.AtName(name), "Unknown certification attribute",
-				fmt.Sprintf("%s: an entry has no attribute %q. It takes: %s.", at, name, strings.Join(sh.names(), ", ")))
+			unknownAttribute(diags, at, name, ": an entry has", sh.names())
 			continue
 		}
 		a := sh.attrs[i]
