@@ -39,14 +39,15 @@ func newTypeCache(maxEntries, maxBytes int) *typeCache {
 	return &typeCache{maxEntries: maxEntries, maxBytes: maxBytes, byJSON: map[string]*list.Element{}}
 }
 
-// parse is tftypes.ParseJSONType(desc), parsed once while cached. Errors are not cached.
+// parse is tftypes.ParseJSONType(desc) (parseType), parsed once while cached. Errors are
+// not cached.
 func (c *typeCache) parse(desc []byte) (tftypes.Type, error) {
 	if typ, ok := c.get(desc); ok {
 		return typ, nil
 	}
 	// Parsed outside the lock: goroutines that parse the same description at once
 	// get equal types, and the first one in is kept.
-	typ, err := tftypes.ParseJSONType(desc) //nolint:staticcheck // the parser DynamicValue.Unmarshal uses
+	typ, err := parseType(desc)
 	if err != nil {
 		return typ, err
 	}
