@@ -9,8 +9,8 @@ import (
 
 // Bounds of the process's cache of parsed type descriptions. The descriptions of one
 // configuration are few (the dynamic attribute's value in the configuration, plan and
-// state) but can be large: 2.4 MB at 10,000 entries, whose parsed type takes several times
-// that. A description larger than maxCachedBytes is parsed each time.
+// state) but can be large: 2.4 MB at 10,000 entries. A description larger than
+// maxCachedBytes is parsed each time.
 const (
 	maxCachedTypes = 256
 	maxCachedBytes = 32 << 20 // bytes of JSON held

@@ -10,8 +10,10 @@
 //
 // Unmarshal decodes msgpack the way tftypes does (the same values, the same errors, the
 // same panics for values tftypes.NewValue refuses) and keeps each parsed type description
-// by its bytes in a bounded cache shared by the process. A value in JSON (raw state) is
-// left to DynamicValue.Unmarshal.
+// by its bytes in a bounded cache shared by the process. A description in the compact form
+// Terraform writes is parsed in one pass, the entries of a map of objects sharing one type;
+// any other goes to tftypes.ParseJSONType. A value in JSON (raw state) is left to
+// DynamicValue.Unmarshal.
 //
 // The types of the values it returns may be shared between calls and goroutines: the maps
 // inside them (an object's AttributeTypes, OptionalAttributes) must not be modified.
