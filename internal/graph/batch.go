@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -220,6 +221,7 @@ func (b *batcher) sendBatch(ctx context.Context, g *grant, live []*batchItem) {
 	}
 	// Every item is a GET or a DELETE: the batch may be sent again as a GET may.
 	ctx, ex := withExchange(withIdempotent(withGrant(ctx, g)))
+	ctx, decoded := withBatchDecode(ctx)
 	raw, err := b.c.send(ctx, info)
 	if err != nil {
 		switch status, _, _, _, _ := ex.snapshot(); status {
@@ -231,7 +233,7 @@ func (b *batcher) sendBatch(ctx context.Context, g *grant, live []*batchItem) {
 		}
 		return
 	}
-	responses, ok := batchResponses(raw)
+	responses, ok := decoded.read(raw)
 	if !ok {
 		b.off(ctx, "the answer is not a batch answer")
 		return
@@ -302,6 +304,47 @@ func batchResponses(raw []byte) (_ []batchResponse, ok bool) {
 		return nil, false
 	}
 	return resp.Responses, true
+}
+
+// batchDecode hands a $batch answer, decoded where it comes off the wire (the pacer reads
+// every batch answer for its items' 429s, pace.go), to the caller that sent the batch, so
+// that the answer is parsed once.
+type batchDecode struct {
+	mu        sync.Mutex
+	raw       []byte
+	responses []batchResponse
+}
+
+type batchDecodeKey struct{}
+
+// withBatchDecode asks the wire to keep the decoded answer of the batch sent with ctx.
+func withBatchDecode(ctx context.Context) (context.Context, *batchDecode) {
+	d := &batchDecode{}
+	return context.WithValue(ctx, batchDecodeKey{}, d), d
+}
+
+// decodeBatchAnswer is batchResponses at the wire: a readable answer is kept for the
+// caller that asked for it (withBatchDecode).
+func decodeBatchAnswer(ctx context.Context, raw []byte) ([]batchResponse, bool) {
+	responses, ok := batchResponses(raw)
+	if d, _ := ctx.Value(batchDecodeKey{}).(*batchDecode); ok && d != nil {
+		d.mu.Lock()
+		d.raw, d.responses = raw, responses
+		d.mu.Unlock()
+	}
+	return responses, ok
+}
+
+// read is batchResponses(raw), taken from the wire's decoding when that decoded these
+// very bytes (the last attempt's answer).
+func (d *batchDecode) read(raw []byte) ([]batchResponse, bool) {
+	d.mu.Lock()
+	kept, responses := d.raw, d.responses
+	d.mu.Unlock()
+	if responses != nil && bytes.Equal(kept, raw) {
+		return responses, true
+	}
+	return batchResponses(raw)
 }
 
 // batchContext serves every caller of a batch: it ends at the latest of their deadlines

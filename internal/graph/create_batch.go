@@ -272,6 +272,7 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		return nil, nil
 	}
 	bctx, ex := withExchange(ctx)
+	bctx, decoded := withBatchDecode(bctx)
 	raw, err := c.send(bctx, info)
 	if err != nil {
 		status, _, _, _, attempts := ex.snapshot()
@@ -293,7 +294,7 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		return nil, nil
 	}
 	_, reqID, clientID, _, _ := ex.snapshot()
-	responses, ok := batchResponses(raw)
+	responses, ok := decoded.read(raw)
 	if !ok {
 		// A 2xx that is not a batch answer: the items may have run.
 		c.deletes.off(ctx, "the answer is not a batch answer")

@@ -410,7 +410,7 @@ func (p *pacer) answered(req *http.Request, g *grant, resp *http.Response, err e
 		p.throttled(resp.Header.Get("Retry-After"))
 		p.settle(g, 0, items)
 	case isBatchAnswer(req, resp):
-		throttled, answers := p.batchItems(resp)
+		throttled, answers := p.batchItems(req, resp)
 		if answers == 0 {
 			answers = items // unreadable: the caller reports it; nothing says it was throttled
 		}
@@ -427,30 +427,40 @@ func isBatchAnswer(req *http.Request, resp *http.Response) bool {
 
 // batchItems shuts the gate for every item of a $batch answer that was answered 429, and
 // counts them and the answers. The body is read here and handed on unchanged (a read
-// error included).
-func (p *pacer) batchItems(resp *http.Response) (throttled, answers int) {
+// error included); its decoding is handed to the caller that sent the batch (batch.go,
+// decodeBatchAnswer), which so does not parse it again.
+func (p *pacer) batchItems(req *http.Request, resp *http.Response) (throttled, answers int) {
 	raw, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), errorReader{err}))
 	if err != nil {
 		return 0, 0
 	}
-	var answer struct {
-		Responses []struct {
-			Status  int            `json:"status"`
-			Headers map[string]any `json:"headers"`
-		} `json:"responses"`
+	responses, ok := decodeBatchAnswer(req.Context(), raw)
+	if !ok {
+		// Not an answer the caller can read (batchResponses); the statuses of one whose
+		// ids are not strings are still counted.
+		var answer struct {
+			Responses []struct {
+				Status  int            `json:"status"`
+				Headers map[string]any `json:"headers"`
+			} `json:"responses"`
+		}
+		if json.Unmarshal(raw, &answer) != nil {
+			return 0, 0 // the caller reports an unreadable batch answer
+		}
+		responses = make([]batchResponse, len(answer.Responses))
+		for i, r := range answer.Responses {
+			responses[i] = batchResponse{Status: r.Status, Headers: r.Headers}
+		}
 	}
-	if json.Unmarshal(raw, &answer) != nil {
-		return 0, 0 // the caller reports an unreadable batch answer
-	}
-	for _, r := range answer.Responses {
+	for _, r := range responses {
 		if r.Status == http.StatusTooManyRequests {
 			throttled++
 			p.throttled(headerValue(r.Headers, "Retry-After"))
 		}
 	}
-	return throttled, len(answer.Responses)
+	return throttled, len(responses)
 }
 
 // errorReader hands on a body's read error after its bytes (io.EOF when there was none).
