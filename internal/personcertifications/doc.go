@@ -11,7 +11,7 @@
 //	                defaults, unknown computed values, plan modifiers, validators, private
 //	                state, diagnostics
 //	resource.go     the framework's view: type name, schema, client; its methods are the
-//	                reference TestParity (parity_test.go) holds server.go to, never served
+//	                reference TestParity (serve_test.go) holds server.go to, never served
 //	schema.go       the schema, the entries' documentation, the object type
 //	state.go        the resource's value read straight from tftypes (bulkModel) and written back
 //	entries.go      the entries of certifications: the single resource's attributes, read and

@@ -30,7 +30,7 @@ import (
 // schema.go applies on the path that runs without another edit. What the schema holds
 // that this file cannot run (a kind of attribute or modifier it does not know) is an
 // error when the server starts (unserved), never a silent difference; the parity test
-// (parity_test.go) holds the two paths equal.
+// (serve_test.go) holds the two paths equal.
 //
 // Only the top level is walked: the attributes, and the attributes of each block
 // (timeouts). Entries inside the dynamic certifications are checked by entries.go.
@@ -232,37 +232,37 @@ func elems(f reflect.Value) []any {
 func validateValue(ctx context.Context, a schema.Attribute, p path.Path, v attr.Value, cfg tfsdk.Config, diags *diag.Diagnostics) {
 	pe := p.Expression()
 	for _, x := range validatorsOf(a) {
-		var d diag.Diagnostics
 		switch vr := x.(type) {
-		case validator.String:
-			cv, _ := v.(basetypes.StringValuable)
-			s, _ := toString(ctx, cv)
-			var r validator.StringResponse
-			vr.ValidateString(ctx, validator.StringRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: s}, &r)
-			d = r.Diagnostics
 		case validator.Int64:
-			cv, _ := v.(basetypes.Int64Value)
-			var r validator.Int64Response
-			vr.ValidateInt64(ctx, validator.Int64Request{Path: p, PathExpression: pe, Config: cfg, ConfigValue: cv}, &r)
-			d = r.Diagnostics
+			diags.Append(run(ctx, vr.ValidateInt64, validator.Int64Request{Path: p, PathExpression: pe, Config: cfg, ConfigValue: asValue[basetypes.Int64Value](v)})...)
 		case validator.Number:
-			cv, _ := v.(basetypes.NumberValue)
-			var r validator.NumberResponse
-			vr.ValidateNumber(ctx, validator.NumberRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: cv}, &r)
-			d = r.Diagnostics
+			diags.Append(run(ctx, vr.ValidateNumber, validator.NumberRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: asValue[basetypes.NumberValue](v)})...)
+		case validator.String:
+			s, _ := toString(ctx, asValue[basetypes.StringValuable](v))
+			diags.Append(run(ctx, vr.ValidateString, validator.StringRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: s})...)
 		case validator.Set:
-			cv, _ := v.(basetypes.SetValue)
-			var r validator.SetResponse
-			vr.ValidateSet(ctx, validator.SetRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: cv}, &r)
-			d = r.Diagnostics
+			diags.Append(run(ctx, vr.ValidateSet, validator.SetRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: asValue[basetypes.SetValue](v)})...)
 		case validator.List:
-			cv, _ := v.(basetypes.ListValue)
-			var r validator.ListResponse
-			vr.ValidateList(ctx, validator.ListRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: cv}, &r)
-			d = r.Diagnostics
+			diags.Append(run(ctx, vr.ValidateList, validator.ListRequest{Path: p, PathExpression: pe, Config: cfg, ConfigValue: asValue[basetypes.ListValue](v)})...)
 		}
-		diags.Append(d...)
 	}
+}
+
+// run calls one validator with req and returns what it said. Every validator response of
+// the framework carries its Diagnostics, read here by reflection so that one function
+// serves every kind.
+func run[Req, Resp any](ctx context.Context, validate func(context.Context, Req, *Resp), req Req) diag.Diagnostics {
+	var resp Resp
+	validate(ctx, req, &resp)
+	d, _ := reflect.ValueOf(resp).FieldByName("Diagnostics").Interface().(diag.Diagnostics)
+	return d
+}
+
+// asValue is v as the value type a validator of its kind takes; the zero value (null)
+// when it is not one.
+func asValue[V any](v attr.Value) V {
+	x, _ := v.(V)
+	return x
 }
 
 // toString reads a string attribute's value, a custom type's included (the timeouts block

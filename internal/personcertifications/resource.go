@@ -12,7 +12,7 @@ import (
 // Resource is graph_person_certifications as the framework knows it: its type name, its
 // schema and its configuration. Terraform's calls for it are served by server.go, never
 // by the framework. The methods below the line are the framework's way in, kept as the
-// reference that parity_test.go holds server.go equal to: each passes the raw values to
+// reference that TestParity (serve_test.go) holds server.go equal to: each passes the raw values to
 // the same functions server.go calls, so the test compares the framework's own handling
 // (defaults, plan modifiers, validators, private state, diagnostics) with framework.go's.
 type Resource struct {

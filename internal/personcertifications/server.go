@@ -11,6 +11,7 @@ import (
 
 	"github.com/graphprofile/terraform-provider-graph/internal/graph"
 	"github.com/graphprofile/terraform-provider-graph/internal/personcertification"
+	"github.com/graphprofile/terraform-provider-graph/internal/tfwire"
 )
 
 // Serve wraps the framework's server so that graph_person_certifications' calls are
@@ -113,6 +114,42 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 	return resp, nil
 }
 
+// unmarshal reads one value of this resource as Terraform sends it; tfwire parses each
+// dynamic type description once per process.
+func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tftypes.Value, bool) {
+	objType := bulkObjectType(ctx)
+	if dv == nil {
+		return tftypes.NewValue(objType, nil), true
+	}
+	v, err := tfwire.Unmarshal(dv, objType)
+	if err != nil {
+		diags.AddError("Cannot read graph_person_certifications' value", err.Error())
+		return tftypes.Value{}, false
+	}
+	return v, true
+}
+
+// unmarshalAll reads several values of one call; ok when every one could be read.
+func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tftypes.Value, bool) {
+	out := make([]tftypes.Value, len(dvs))
+	ok := true
+	for i, dv := range dvs {
+		var good bool
+		out[i], good = unmarshal(ctx, dv, diags)
+		ok = ok && good
+	}
+	return out, ok
+}
+
+func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
+	dv, err := tfprotov6.NewDynamicValue(bulkObjectType(ctx), v)
+	if err != nil {
+		diags.AddError("Cannot write graph_person_certifications' value", err.Error())
+		return nil
+	}
+	return &dv
+}
+
 func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if req.TypeName != TypeName {
 		return s.frameworkServer.PlanResourceChange(ctx, req)
@@ -161,6 +198,12 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	return resp, nil
 }
 
+// appliedPrivate is the private state an apply leaves: when it wrote, and nothing of what
+// the last refresh found unlisted (the apply has acted on it).
+func appliedPrivate() []byte {
+	return withPrivate(nil, personcertification.PrivateCreatedKey, personcertification.CreatedStamp())
+}
+
 func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
 	if req.TypeName != TypeName {
 		return s.frameworkServer.ImportResourceState(ctx, req)
@@ -173,44 +216,4 @@ func (s *bulkServer) ImportResourceState(ctx context.Context, req *tfprotov6.Imp
 	}
 	resp.Diagnostics = toProto(ctx, diags)
 	return resp, nil
-}
-
-func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tftypes.Value, bool) {
-	objType := bulkObjectType(ctx)
-	if dv == nil {
-		return tftypes.NewValue(objType, nil), true
-	}
-	v, err := dv.Unmarshal(objType)
-	if err != nil {
-		diags.AddError("Cannot read graph_person_certifications' value", err.Error())
-		return tftypes.Value{}, false
-	}
-	return v, true
-}
-
-// unmarshalAll reads several values of one call; ok when every one could be read.
-func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tftypes.Value, bool) {
-	out := make([]tftypes.Value, len(dvs))
-	ok := true
-	for i, dv := range dvs {
-		var good bool
-		out[i], good = unmarshal(ctx, dv, diags)
-		ok = ok && good
-	}
-	return out, ok
-}
-
-func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
-	dv, err := tfprotov6.NewDynamicValue(bulkObjectType(ctx), v)
-	if err != nil {
-		diags.AddError("Cannot write graph_person_certifications' value", err.Error())
-		return nil
-	}
-	return &dv
-}
-
-// appliedPrivate is the private state an apply leaves: when it wrote, and nothing of what
-// the last refresh found unlisted (the apply has acted on it).
-func appliedPrivate() []byte {
-	return withPrivate(nil, personcertification.PrivateCreatedKey, personcertification.CreatedStamp())
 }
