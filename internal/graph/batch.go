@@ -375,11 +375,7 @@ func headerValue(h map[string]any, name string) string {
 
 // off turns batching off for the rest of the process: a server that refuses $batch, or
 // cannot serve it, will not start to; every request goes direct from now on.
-func (b *batcher) off(ctx context.Context, why string) {
-	if !b.c.batchOff.Swap(true) {
-		tflog.Debug(ctx, "graph: batching turned off", map[string]interface{}{"reason": why})
-	}
-}
+func (b *batcher) off(ctx context.Context, why string) { b.c.stopBatching(ctx, why) }
 
 // answerError is the *Error for an item's error answer, read like a direct one.
 func answerError(op string, a batchAnswer) *Error {

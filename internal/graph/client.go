@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	abs "github.com/microsoft/kiota-abstractions-go"
 	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
@@ -234,4 +235,16 @@ func (c *Client) send(ctx context.Context, info *abs.RequestInformation) ([]byte
 	}
 	b, _ := v.([]byte)
 	return b, nil
+}
+
+// batching reports whether requests may travel in $batch: the client was built with its
+// batchers, and no server has refused a batch since. Deletes and list pages go through
+// their batchers; creates (create_batch.go) build their own batches under the same switch.
+func (c *Client) batching() bool { return c.deletes != nil && !c.batchOff.Load() }
+
+// stopBatching turns $batch off for every kind of request, once, saying why.
+func (c *Client) stopBatching(ctx context.Context, why string) {
+	if !c.batchOff.Swap(true) {
+		tflog.Debug(ctx, "graph: batching turned off", map[string]interface{}{"reason": why})
+	}
 }

@@ -71,7 +71,7 @@ type createItem struct {
 // under the client's pacer (pace.go) and retry policy. A batch carries as many items as the pacer grants room for
 // (all 20 until Graph has throttled the client). An item answered 429 inside a batch was not applied: it is sent
 // again (in a later batch or directly) after the Retry-After, as retry.go does for direct requests.
-// When batching is off (c.batchOff, or a nil batcher config), or for a single request, it falls back to
+// When batching is off (c.batching), or for a single request, it falls back to
 // CreateCertification per request (concurrently, bounded). It invalidates coalesced reads like CreateCertification.
 func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest) []CreateResult {
 	out := make([]CreateResult, len(reqs))
@@ -80,7 +80,7 @@ func (c *Client) CreateCertifications(ctx context.Context, reqs []CreateRequest)
 	}
 	c.invalidateReads() // before and after, as CreateCertification does
 	defer c.invalidateReads()
-	if len(reqs) == 1 || c.deletes == nil || c.batchOff.Load() {
+	if len(reqs) == 1 || !c.batching() {
 		wait.Each(createBatchesInFlight, len(reqs), func(i int) {
 			if err := ctx.Err(); err != nil {
 				out[i] = CreateResult{Err: &Error{Op: "create", Err: err}}
@@ -284,7 +284,7 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 		case status >= 400 && status < 500:
 			// The batch itself was refused, none of it run: a server that does not
 			// take batches. These go direct, and so does everything after them.
-			c.deletes.off(ctx, fmt.Sprintf("the batch was answered %d", status))
+			c.stopBatching(ctx, fmt.Sprintf("the batch was answered %d", status))
 			return nil, items
 		default:
 			// No answer, a timeout, a 5xx (503 included: only a 429 is refused before
@@ -297,7 +297,7 @@ func (c *Client) sendCreateBatch(ctx context.Context, items []*createItem, out [
 	responses, ok := decoded.read(raw)
 	if !ok {
 		// A 2xx that is not a batch answer: the items may have run.
-		c.deletes.off(ctx, "the answer is not a batch answer")
+		c.stopBatching(ctx, "the answer is not a batch answer")
 		settleAll(&Error{Op: "create", RequestID: reqID, ClientRequestID: clientID,
 			Err: errors.New("the answer to the batch of creates could not be read")}, true)
 		return nil, nil
