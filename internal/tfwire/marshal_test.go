@@ -448,7 +448,7 @@ func FuzzMarshal(f *testing.F) {
 }
 
 // BenchmarkMarshal writes graph_person_certifications' state at 10,000 entries, as
-// certifications_server.go's marshal does for each answer: with NewDynamicValue, and with
+// personcertifications' marshal (server.go) does for each answer: with NewDynamicValue, and with
 // Marshal from the value read (certifications and entries passed on).
 func BenchmarkMarshal(b *testing.B) {
 	v := bulk(certsObject(10000, false), true)
