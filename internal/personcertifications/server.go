@@ -68,8 +68,8 @@ func (s *bulkServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.
 	}
 	var diags diag.Diagnostics
 	if cfg, ok := unmarshal(ctx, req.Config, &diags); ok {
-		validateBulkConfig(ctx, cfg, &diags)
-		stepsOf(ctx).validate(ctx, cfg, &diags)
+		validateBulkConfig(ctx, cfg.Value, &diags)
+		stepsOf(ctx).validate(ctx, cfg.Value, &diags)
 	}
 	return &tfprotov6.ValidateResourceConfigResponse{Diagnostics: toProto(ctx, diags)}, nil
 }
@@ -101,9 +101,9 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 	state, ok := unmarshal(ctx, req.CurrentState, &diags)
 	if ok {
 		since, recent := personcertification.CreatedAgo(privateValue(req.Private, personcertification.PrivateCreatedKey))
-		out, changed, allSeen, unlisted := s.resource().read(ctx, state, since, recent, &diags)
+		out, changed, allSeen, unlisted := s.resource().read(ctx, state.Value, since, recent, &diags)
 		if changed && !diags.HasError() {
-			resp.NewState = marshal(ctx, out, &diags)
+			resp.NewState = marshal(ctx, out, &diags, state)
 		}
 		if allSeen {
 			resp.Private = withPrivate(resp.Private, personcertification.PrivateCreatedKey, nil)
@@ -115,23 +115,24 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 }
 
 // unmarshal reads one value of this resource as Terraform sends it; tfwire parses each
-// dynamic type description once per process.
-func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tftypes.Value, bool) {
+// dynamic type description once per process, and keeps the bytes of the value's
+// attributes for marshal to send back those passed on unchanged.
+func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tfwire.Decoded, bool) {
 	objType := bulkObjectType(ctx)
 	if dv == nil {
-		return tftypes.NewValue(objType, nil), true
+		return tfwire.Decoded{Value: tftypes.NewValue(objType, nil)}, true
 	}
-	v, err := tfwire.Unmarshal(dv, objType)
+	d, err := tfwire.Decode(dv, objType)
 	if err != nil {
 		diags.AddError("Cannot read graph_person_certifications' value", err.Error())
-		return tftypes.Value{}, false
+		return tfwire.Decoded{}, false
 	}
-	return v, true
+	return d, true
 }
 
 // unmarshalAll reads several values of one call; ok when every one could be read.
-func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tftypes.Value, bool) {
-	out := make([]tftypes.Value, len(dvs))
+func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tfwire.Decoded, bool) {
+	out := make([]tfwire.Decoded, len(dvs))
 	ok := true
 	for i, dv := range dvs {
 		var good bool
@@ -141,13 +142,15 @@ func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov
 	return out, ok
 }
 
-func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics) *tfprotov6.DynamicValue {
-	dv, err := tfprotov6.NewDynamicValue(bulkObjectType(ctx), v)
+// marshal writes a value of this resource; an attribute that is one of from's, passed on
+// unchanged (certifications, mostly), goes back as it arrived.
+func marshal(ctx context.Context, v tftypes.Value, diags *diag.Diagnostics, from ...tfwire.Decoded) *tfprotov6.DynamicValue {
+	dv, err := tfwire.Marshal(bulkObjectType(ctx), v, from...)
 	if err != nil {
 		diags.AddError("Cannot write graph_person_certifications' value", err.Error())
 		return nil
 	}
-	return &dv
+	return dv
 }
 
 func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
@@ -156,15 +159,14 @@ func (s *bulkServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	}
 	var diags diag.Diagnostics
 	resp := &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}
-	if v, ok := unmarshalAll(ctx, &diags, req.ProposedNewState, req.PriorState, req.Config); ok && !v[0].IsNull() {
-		proposed, prior, config := v[0], v[1], v[2]
+	if v, ok := unmarshalAll(ctx, &diags, req.ProposedNewState, req.PriorState, req.Config); ok && !v[0].Value.IsNull() {
+		proposed, prior, config := v[0].Value, v[1].Value, v[2].Value
 		planned, replace := stepsOf(ctx).plan(ctx, proposed, prior, config, &diags)
 		resp.RequiresReplace = replace
 		if out, ok := s.resource().plan(ctx, planned, prior, privateValue(req.PriorPrivate, privateUnlistedKey), &diags); ok {
-			resp.PlannedState = marshal(ctx, out, &diags)
-		} else {
-			resp.PlannedState = marshal(ctx, planned, &diags)
+			planned = out
 		}
+		resp.PlannedState = marshal(ctx, planned, &diags, v[0], v[1])
 	}
 	resp.Diagnostics = toProto(ctx, diags)
 	return resp, nil
@@ -177,7 +179,7 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	var diags diag.Diagnostics
 	resp := &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate}
 	if v, ok := unmarshalAll(ctx, &diags, req.PriorState, req.PlannedState); ok {
-		prior, planned, r := v[0], v[1], s.resource()
+		prior, planned, r := v[0].Value, v[1].Value, s.resource()
 		var out tftypes.Value
 		switch {
 		case planned.IsNull():
@@ -192,7 +194,7 @@ func (s *bulkServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 		if out.Type() == nil {
 			out = tftypes.NewValue(bulkObjectType(ctx), nil)
 		}
-		resp.NewState = marshal(ctx, out, &diags)
+		resp.NewState = marshal(ctx, out, &diags, v[1], v[0])
 	}
 	resp.Diagnostics = toProto(ctx, diags)
 	return resp, nil

@@ -21,15 +21,17 @@ func Unmarshal(dv *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, err
 	if dv.JSON != nil || dv.MsgPack == nil {
 		return dv.Unmarshal(typ)
 	}
-	return fromMsgPack(dv.MsgPack, typ)
+	return fromMsgPack(dv.MsgPack, typ, nil)
 }
 
-func fromMsgPack(data []byte, typ tftypes.Type) (tftypes.Value, error) {
+// fromMsgPack reads data as a value of typ. With attrs not nil, and typ an object, it
+// notes there the attributes of that object that arrived as composite values.
+func fromMsgPack(data []byte, typ tftypes.Type, attrs map[string]arrived) (tftypes.Value, error) {
 	r := bytes.NewReader(data)
 	dec := msgpack.GetDecoder()
-	dec.Reset(r)
+	dec.Reset(r) // a bytes.Reader is read as is, not buffered: r.Len() is where dec is
 	defer msgpack.PutDecoder(dec)
-	d := decoder{dec: dec, r: r}
+	d := decoder{dec: dec, r: r, data: data, attrs: attrs}
 	return d.value(typ)
 }
 
@@ -38,7 +40,11 @@ func fromMsgPack(data []byte, typ tftypes.Type) (tftypes.Value, error) {
 type decoder struct {
 	dec  *msgpack.Decoder
 	r    *bytes.Reader
+	data []byte // all r reads
 	path []step
+	// attrs, when not nil, is where the first object read notes its attributes (see
+	// Decode).
+	attrs map[string]arrived
 	// lastJSON and lastType are the type description this call parsed last: the
 	// elements of a collection of dynamic values mostly share one.
 	lastJSON []byte
@@ -313,6 +319,8 @@ func (d *decoder) object(types map[string]tftypes.Type) (tftypes.Value, error) {
 	case n != len(types):
 		return tftypes.Value{}, d.errorf("error decoding object; expected %d attributes, got %d", len(types), n)
 	}
+	attrs := d.attrs
+	d.attrs = nil // the outermost object's attributes only
 	vals := make(map[string]tftypes.Value, n)
 	for range n {
 		key, err := d.dec.DecodeString()
@@ -323,6 +331,7 @@ func (d *decoder) object(types map[string]tftypes.Type) (tftypes.Value, error) {
 		if !ok {
 			return tftypes.Value{}, d.errorf("unknown attribute %q", key)
 		}
+		start := len(d.data) - d.r.Len()
 		d.push(step{kind: attributeName, name: key})
 		v, err := d.value(t)
 		d.pop()
@@ -330,6 +339,9 @@ func (d *decoder) object(types map[string]tftypes.Type) (tftypes.Value, error) {
 			return tftypes.Value{}, err
 		}
 		vals[key] = v
+		if attrs != nil {
+			note(attrs, key, t, v, d.data[start:len(d.data)-d.r.Len()])
+		}
 	}
 	return tftypes.NewValue(tftypes.Object{AttributeTypes: types}, vals), nil
 }
