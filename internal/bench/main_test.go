@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +209,92 @@ func console(t *testing.T, tf, config, expr string) string {
 		t.Fatalf("terraform console: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// The table shows Terraform's own peak RSS beside the provider's, for the map, its floor
+// (measured at the first latency, standing at every latency) and the instances.
+func TestReportTerraformPeak(t *testing.T) {
+	ms80 := 80 * time.Millisecond
+	b := &bench{opts: options{latencies: []time.Duration{0, ms80}, sizes: []size{{1000, 300}}, instanceSizes: []int{1000},
+		instanceOps: []string{opApply}}, results: map[key]*sample{}}
+	sec, one := []time.Duration{time.Second}, []int{1}
+	b.results[key{0, 1000, vSet, opApply}] = &sample{times: sec, requests: one, items: one, writes: one, rssKB: []int64{50 << 10}, tfRSSKB: []int64{100 << 10, 120 << 10}}
+	b.results[key{0, 1000, vSetFloor, opApply}] = &sample{times: sec, requests: one, items: one, writes: one, tfRSSKB: []int64{110 << 10}}
+	b.results[key{0, 1000, vInst, opApply}] = &sample{times: sec, requests: one, items: one, writes: one, rssKB: []int64{60 << 10}, tfRSSKB: []int64{300 << 10}}
+	b.results[key{0, 1000, vSet, opPlan}] = &sample{times: sec, requests: one, items: one, writes: one, rssKB: []int64{40 << 10}, tfRSSKB: []int64{90 << 10}}
+	b.results[key{0, 1000, vSetFloor, opPlan}] = &sample{times: sec, requests: one, items: one, writes: one, tfRSSKB: []int64{95 << 10}}
+	b.results[key{ms80, 1000, vSet, opApply}] = &sample{times: sec, requests: one, items: one, writes: one, rssKB: []int64{55 << 10}, tfRSSKB: []int64{130 << 10}}
+	report := b.report(t.Context())
+
+	var header []string
+	rows := map[string][]string{}
+	for _, line := range strings.Split(report, "\n") {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		switch {
+		case strings.HasPrefix(line, "| N / users |"):
+			header = cells
+		case strings.HasPrefix(line, "| 1000 / 300 |") && len(cells) > 3:
+			rows[cells[1]+" "+cells[2]] = cells
+		}
+	}
+	col := slices.Index(header, "Terraform peak RSS: graph_person_certifications / floor (/ ×N)")
+	if col < 0 || header[col-1] != "provider peak RSS" || header[col+1] != "plugin CPU" {
+		t.Fatalf("no Terraform column beside the provider's: %q", header)
+	}
+	for row, want := range map[string][2]string{
+		"0s apply":   {"50.0 MiB", "120.0 MiB / 110.0 MiB / 300.0 MiB"},
+		"0s plan":    {"40.0 MiB", "90.0 MiB / 95.0 MiB"},
+		"80ms apply": {"55.0 MiB", "130.0 MiB / 110.0 MiB"},
+	} {
+		cells := rows[row]
+		if len(cells) != len(header) || cells[col-1] != want[0] || cells[col] != want[1] {
+			t.Errorf("%s: %q, want provider %q and Terraform %q", row, cells, want[0], want[1])
+		}
+	}
+}
+
+// The watch keeps the peak resident set of the process it follows: sampled while it runs,
+// and, when no plugin is watched, from ru_maxrss once it exits (here, the test binary
+// itself, made to touch 64 MiB by TestMain).
+func TestWatchTerraformPeak(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bench{opts: options{terraform: self, opTimeout: time.Minute}}
+	for _, tc := range []struct{ plugin, hold string }{
+		{"", "0"}, // no plugin: ru_maxrss counts, even if no sample caught the peak
+		{filepath.Join(t.TempDir(), "none"), "300"}, // a plugin that never runs: the samples alone
+	} {
+		rd := runDir{dir: t.TempDir(), env: append(os.Environ(), allocateEnv+"=64", holdEnv+"="+tc.hold)}
+		watch := watchRSS(tc.plugin)
+		if _, out, err := b.terraform(t.Context(), rd, watch, "-test.run=^$"); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		pk := watch.stop()
+		if pk.terraform < 64<<10 || pk.terraform > 256<<10 || pk.provider != 0 || pk.cpu != 0 {
+			t.Errorf("plugin %q, held %s ms: %+v, want Terraform's peak from 64 to 256 MiB and no plugin", tc.plugin, tc.hold, pk)
+		}
+	}
+}
+
+const (
+	allocateEnv = "BENCH_TEST_ALLOCATE_MIB"
+	holdEnv     = "BENCH_TEST_HOLD_MS"
+)
+
+// TestMain, with allocateEnv set, touches that many MiB, holds them holdEnv milliseconds
+// and exits: the process TestWatchTerraformPeak watches.
+func TestMain(m *testing.M) {
+	if mb, err := strconv.Atoi(os.Getenv(allocateEnv)); err == nil {
+		buf := make([]byte, mb<<20)
+		for i := 0; i < len(buf); i += 4096 {
+			buf[i] = 1
+		}
+		ms, _ := strconv.Atoi(os.Getenv(holdEnv))
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		runtime.KeepAlive(buf)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
 }

@@ -40,9 +40,13 @@ func (b *bench) report(ctx context.Context) string {
 		vInst, joinInts(b.opts.instanceSizes), instLats)
 	w("- **one-entry apply**: the apply after `issued_date` of one entry changed; the destroy that follows runs on that configuration.\n\n")
 
+	tfHeader := fmt.Sprintf("Terraform peak RSS: %s / floor", vSet)
+	if len(b.opts.instanceSizes) > 0 {
+		tfHeader += " (/ ×N)"
+	}
 	w("| N / users | mock latency | operation | %s | %s | ÷ floor | %s | ×N ÷ %s | HTTP requests (per certification) | "+
-		"batch items one by one: all / writes | provider peak RSS | plugin CPU |\n", vSet, vSetFloor, vInst, vSet)
-	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		"batch items one by one: all / writes | provider peak RSS | %s | plugin CPU |\n", vSet, vSetFloor, vInst, vSet, tfHeader)
+	w("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	var failures []string
 	for _, s := range b.results {
 		failures = append(failures, s.failures...)
@@ -57,16 +61,17 @@ func (b *bench) report(ctx context.Context) string {
 				if p == nil && f == nil && i == nil {
 					continue
 				}
-				w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, lat, op,
+				w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, lat, op,
 					cellSpan(p), cellSpan(f), ratio(p, f), cellSpan(i), ratio(i, p),
-					requestsCell(p, s.n), itemsCell(p), rssCell(p), cpuCell(p))
+					requestsCell(p, s.n), itemsCell(p), rssCell(p), tfRSSCell(p, f, i), cpuCell(p))
 			}
 		}
 	}
 	w("\nHTTP requests are those reaching the mock during the command (a `$batch` is one request), the largest over the repeats; "+
 		"per certification is that ÷ N. The next column counts the same traffic with each `$batch` item as one request "+
-		"(as Graph's throttling counts), and of those the writes (POST, PATCH, DELETE). Plugin CPU is the median user + system "+
-		"time of the plugin processes Terraform started for the command. ÷ floor and ×N ÷ %s are ratios of the medians.\n", vSet)
+		"(as Graph's throttling counts), and of those the writes (POST, PATCH, DELETE). Terraform peak RSS is that of the `terraform` "+
+		"process itself (plugins not included), for %s, then its floor (then ×N where it ran). Plugin CPU is the median user + system "+
+		"time of the plugin processes Terraform started for the command. ÷ floor and ×N ÷ %s are ratios of the medians.\n", vSet, vSet)
 
 	if b.opts.instanceFloors {
 		b.instanceFloorTable(w)
@@ -99,7 +104,10 @@ func (b *bench) report(ctx context.Context) string {
 	w("- **Peak RSS**: while each `terraform` command runs, `/proc/*/exe` is scanned every 20 ms for the provider " +
 		"binary that Terraform launched through `dev_overrides`, and the largest `VmHWM` (the kernel's high-water mark of the " +
 		"process's resident set) is kept; the table shows the largest over all repeats of that operation. A rise in the last " +
-		"20 ms before the process exits can be missed.\n")
+		"20 ms before the process exits can be missed. Terraform's peak RSS is the `VmHWM` of the `terraform` process, sampled " +
+		"alike; where Terraform starts no plugin (the `terraform_data` floors), it is the larger of that and the exit status's " +
+		"`ru_maxrss`, which is then Terraform's alone and misses nothing (with a plugin, `ru_maxrss` also covers the plugins " +
+		"Terraform waited for, so it is not used).\n")
 	w("- **Start-up to schema served**: wall time of `terraform providers schema -json` in a configuration using the provider, " +
 		"5 runs: Terraform starts, launches the plugin, completes the go-plugin handshake and receives GetProviderSchema.\n")
 	w("- **Requests**: the mock command counts every request it receives; `GET /_mock/stats` (loopback only) reports the " +
@@ -120,8 +128,9 @@ func (b *bench) report(ctx context.Context) string {
 func (b *bench) instanceFloorTable(w func(string, ...any)) {
 	w("\n### Per instance: this provider against its plugin floor\n\n")
 	w("| N / users | mock latency | operation | %s | %s | %s | %s | provider ÷ floor | provider ÷ floor, audit null | "+
-		"plugin CPU: provider / floor | HTTP requests per resource | provider peak RSS |\n", vInst, vInstFloor, vInstFloorNull, vInstData)
-	w("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+		"plugin CPU: provider / floor | HTTP requests per resource | provider peak RSS | Terraform peak RSS: %s / %s / audit null / %s |\n",
+		vInst, vInstFloor, vInstFloorNull, vInstData, vInst, vInstFloor, vInstData)
+	w("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, lat := range b.opts.latencies {
 		for _, s := range b.opts.sizes {
 			for _, op := range []string{opApply, opPlan, opDestroy} {
@@ -129,9 +138,9 @@ func (b *bench) instanceFloorTable(w func(string, ...any)) {
 				if p == nil || f == nil {
 					continue
 				}
-				w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n", s, lat, op,
+				w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |\n", s, lat, op,
 					cellSpan(p), cellSpan(f), cellSpan(fn), cellSpan(d), ratio(p, f), ratio(p, fn), cpuCell(p), cpuCell(f),
-					requestsCell(p, s.n), rssCell(p))
+					requestsCell(p, s.n), rssCell(p), tfRSSCell(p, f, fn, d))
 			}
 		}
 	}
@@ -329,6 +338,22 @@ func rssCell(s *sample) string {
 		return "–"
 	}
 	return mib(slices.Max(s.rssKB))
+}
+
+// tfRSSCell is Terraform's own peak RSS of each of the samples, the largest over the
+// repeats, joined by " / "; a trailing sample that did not run is left out.
+func tfRSSCell(ss ...*sample) string {
+	for len(ss) > 1 && ss[len(ss)-1] == nil {
+		ss = ss[:len(ss)-1]
+	}
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = "–"
+		if s != nil && len(s.tfRSSKB) > 0 {
+			parts[i] = mib(slices.Max(s.tfRSSKB))
+		}
+	}
+	return strings.Join(parts, " / ")
 }
 
 func cpuCell(s *sample) string {
