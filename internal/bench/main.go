@@ -10,8 +10,9 @@
 //
 // With -instance-floors, the per-instance plugin floor (internal/bench/floor/serve), the
 // same floor with its audit attributes null, and N terraform_data instances join at the
-// -instance-sizes too (apply, plan, destroy). It prints a Markdown report, targets
-// included, and writes it to BENCHMARKS.md.
+// -instance-sizes too (apply, plan, destroy). Beside each command's wall time it takes the
+// peak resident set of the provider and of Terraform itself. It prints a Markdown report,
+// targets included, and writes it to BENCHMARKS.md.
 //
 //	go run ./internal/bench -sizes 1000/300 -latencies 0 -instance-sizes 1000
 //
@@ -273,6 +274,7 @@ type sample struct {
 	items    []int           // requests per run, $batch items counted one by one
 	writes   []int           // POST, PATCH and DELETE items per run, batch items one by one
 	rssKB    []int64         // peak VmHWM of the provider process per run
+	tfRSSKB  []int64         // peak resident set of the terraform process per run
 	cpu      []time.Duration // CPU time of the plugin processes per run
 	failures []string
 }
@@ -493,7 +495,9 @@ func (b *bench) prepare(variant string, lat time.Duration, s size, url string) (
 	return runDir{dir: dir, env: env}, nil
 }
 
-func (b *bench) terraform(ctx context.Context, rd runDir, args ...string) (time.Duration, string, error) {
+// terraform runs one terraform command; watch, when not nil, follows the terraform
+// process's memory from its start and gets its ru_maxrss once it has exited.
+func (b *bench) terraform(ctx context.Context, rd runDir, watch *rssWatch, args ...string) (time.Duration, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.opTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.opts.terraform, args...)
@@ -504,7 +508,16 @@ func (b *bench) terraform(ctx context.Context, rd runDir, args ...string) (time.
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		if watch != nil {
+			watch.follow(cmd.Process.Pid)
+		}
+		err = cmd.Wait()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && watch != nil {
+			watch.exited(ru.Maxrss) // KiB on Linux
+		}
+	}
 	d := time.Since(start)
 	if err != nil {
 		return d, out.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, tail(out.String()))
@@ -614,16 +627,18 @@ func (b *bench) runOp(ctx context.Context, url string, lat time.Duration, s size
 	if err != nil {
 		return fmt.Errorf("mock stats: %w", err)
 	}
-	var peak *rssWatch
+	plugin := ""
 	if bin, ok := b.binDir(v); ok {
-		peak = watchRSS(filepath.Join(bin, "terraform-provider-graph"))
+		plugin = filepath.Join(bin, "terraform-provider-graph")
 	}
-	d, out, err := b.terraform(ctx, rd, b.opArgs(op)...)
-	if peak != nil {
-		kb, cpu := peak.stop()
-		smp.rssKB = append(smp.rssKB, kb)
-		smp.cpu = append(smp.cpu, cpu)
+	watch := watchRSS(plugin)
+	d, out, err := b.terraform(ctx, rd, watch, b.opArgs(op)...)
+	pk := watch.stop()
+	if plugin != "" {
+		smp.rssKB = append(smp.rssKB, pk.provider)
+		smp.cpu = append(smp.cpu, pk.cpu)
 	}
+	smp.tfRSSKB = append(smp.tfRSSKB, pk.terraform)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -642,8 +657,9 @@ func (b *bench) runOp(ctx context.Context, url string, lat time.Duration, s size
 	smp.requests = append(smp.requests, after.Requests-before.Requests)
 	smp.items = append(smp.items, after.Items-before.Items)
 	smp.writes = append(smp.writes, after.writes()-before.writes())
-	logf("N=%d/%d latency=%s repeat %d: %-30s %-15s %9s  %d requests, %d items, %d writes", s.n, s.users, lat, rep+1, v, op,
-		d.Round(time.Millisecond), after.Requests-before.Requests, after.Items-before.Items, after.writes()-before.writes())
+	logf("N=%d/%d latency=%s repeat %d: %-30s %-15s %9s  %d requests, %d items, %d writes; peak RSS provider %s, terraform %s",
+		s.n, s.users, lat, rep+1, v, op, d.Round(time.Millisecond), after.Requests-before.Requests, after.Items-before.Items,
+		after.writes()-before.writes(), mib(pk.provider), mib(pk.terraform))
 	return nil
 }
 
@@ -665,7 +681,7 @@ func (b *bench) measureStartup(ctx context.Context) error {
 			if err := os.WriteFile(filepath.Join(rd.dir, "main.tf"), []byte(configuration(v, size{1, 1}, -1)), 0o644); err != nil {
 				return err
 			}
-			d, _, err := b.terraform(ctx, rd, "providers", "schema", "-json")
+			d, _, err := b.terraform(ctx, rd, nil, "providers", "schema", "-json")
 			if err != nil {
 				return err
 			}

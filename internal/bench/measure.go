@@ -11,15 +11,21 @@ import (
 	"time"
 )
 
-// rssWatch samples /proc for processes running one executable and keeps the largest
-// VmHWM (the kernel's peak resident set of a process) seen.
+// rssWatch samples /proc for processes running one executable (the plugin; "" for none)
+// and for the terraform process it follows, and keeps the largest VmHWM (the kernel's peak
+// resident set of a process) seen of each.
 type rssWatch struct {
-	exe  string
-	done chan struct{}
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	peak int64
-	cpu  map[string]int64 // pid -> utime+stime in clock ticks, as last sampled
+	exe    string
+	done   chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	peak   int64
+	cpu    map[string]int64 // pid -> utime+stime in clock ticks, as last sampled
+	tfPID  string           // the terraform process, once started
+	tfPeak int64
+	// tfMaxRSS is wait4's ru_maxrss of the terraform process in KiB: the larger of its
+	// own peak and those of the children it waited for (its plugins).
+	tfMaxRSS int64
 }
 
 func watchRSS(exe string) *rssWatch {
@@ -41,7 +47,26 @@ func watchRSS(exe string) *rssWatch {
 	return w
 }
 
+// follow makes the watch sample the terraform process pid too.
+func (w *rssWatch) follow(pid int) {
+	w.mu.Lock()
+	w.tfPID = strconv.Itoa(pid)
+	w.mu.Unlock()
+	w.sampleTerraform()
+}
+
+// exited records the terraform process's ru_maxrss in KiB, once it has been waited for.
+func (w *rssWatch) exited(maxRSS int64) {
+	w.mu.Lock()
+	w.tfMaxRSS = maxRSS
+	w.mu.Unlock()
+}
+
 func (w *rssWatch) sample() {
+	w.sampleTerraform()
+	if w.exe == "" {
+		return
+	}
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return
@@ -59,31 +84,68 @@ func (w *rssWatch) sample() {
 			w.cpu[e.Name()] = ticks
 			w.mu.Unlock()
 		}
-		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				w.mu.Lock()
-				w.peak = max(w.peak, kb)
-				w.mu.Unlock()
-			}
+		if kb, ok := vmHWM(e.Name()); ok {
+			w.mu.Lock()
+			w.peak = max(w.peak, kb)
+			w.mu.Unlock()
 		}
 	}
 }
 
-// stop ends the watch and returns the peak VmHWM in KiB and the CPU time the processes
-// used (user + system, summed over every process of the executable, as last sampled).
-func (w *rssWatch) stop() (int64, time.Duration) {
+func (w *rssWatch) sampleTerraform() {
+	w.mu.Lock()
+	pid := w.tfPID
+	w.mu.Unlock()
+	if pid == "" {
+		return
+	}
+	if kb, ok := vmHWM(pid); ok {
+		w.mu.Lock()
+		w.tfPeak = max(w.tfPeak, kb)
+		w.mu.Unlock()
+	}
+}
+
+// vmHWM reads VmHWM of /proc/<pid>/status in KiB; false once the process has exited (a
+// zombie has no memory left to report).
+func vmHWM(pid string) (int64, bool) {
+	raw, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
+}
+
+// peaks is what a watch measured over one terraform command.
+type peaks struct {
+	provider  int64         // peak VmHWM of the plugin processes, KiB (0: none seen)
+	cpu       time.Duration // user + system time of the plugin processes
+	terraform int64         // peak resident set of the terraform process, KiB
+}
+
+// stop ends the watch and returns the peaks: the plugin's VmHWM and the CPU time its
+// processes used (user + system, summed over every process of the executable, as last
+// sampled), and Terraform's own peak. Terraform's is its sampled VmHWM; when no plugin
+// ran, wait4's ru_maxrss is Terraform's alone and exact (no rise in the last sampling
+// interval is missed), so the larger of the two is taken.
+func (w *rssWatch) stop() peaks {
 	close(w.done)
 	w.wg.Wait()
 	var ticks int64
 	for _, t := range w.cpu {
 		ticks += t
 	}
-	return w.peak, time.Duration(ticks) * time.Second / clockTicks
+	p := peaks{provider: w.peak, cpu: time.Duration(ticks) * time.Second / clockTicks, terraform: w.tfPeak}
+	if w.exe == "" {
+		p.terraform = max(p.terraform, w.tfMaxRSS)
+	}
+	return p
 }
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux
