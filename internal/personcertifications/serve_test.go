@@ -1,6 +1,7 @@
 package personcertifications_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -64,26 +65,10 @@ func record(t *testing.T, newServer func() (tfprotov6.ProviderServer, error)) []
 	if _, err := s.Seed(mockgraph.OtherUPN, map[string]any{"displayName": "Azure Administrator Associate", "certificationId": "AZ-104"}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, typ := configured(t, newServer, s)
 	n := &normaliser{ids: map[string]string{}}
 	var out []string
 	add := func(what string, parts ...string) { out = append(out, what+": "+strings.Join(parts, " | ")) }
-
-	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provType := objectType(t, sch.Provider)
-	provCfg := dynamic(t, provType, withNulls(provType, map[string]tftypes.Value{
-		"endpoint": str(s.URL), "access_token": str(acctest.Token),
-	}))
-	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: provCfg}); err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
-	typ := objectType(t, sch.ResourceSchemas[personcertifications.TypeName])
 	name := personcertifications.TypeName
 
 	config := func(attrs map[string]tftypes.Value) tftypes.Value { return withNulls(typ, attrs) }
@@ -340,7 +325,7 @@ func object(attrs map[string]tftypes.Value) tftypes.Value {
 	return tftypes.NewValue(tftypes.Object{AttributeTypes: types}, attrs)
 }
 
-func dynamic(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+func dynamic(t testing.TB, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
 	dv, err := tfprotov6.NewDynamicValue(typ, v)
 	if err != nil {
@@ -385,23 +370,7 @@ func BenchmarkServe(b *testing.B) {
 		for i := range users {
 			s.AddUser(mockgraph.User{ID: acctest.ChaosUserID(i), UserPrincipalName: fmt.Sprintf("user%05d@contoso.example", i), DisplayName: fmt.Sprintf("User %d", i)})
 		}
-		srv, err := provider.Server("bench")()
-		if err != nil {
-			b.Fatal(err)
-		}
-		sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		provType := objectType(b, sch.Provider)
-		pc, err := tfprotov6.NewDynamicValue(provType, withNulls(provType, map[string]tftypes.Value{"endpoint": str(s.URL), "access_token": str(acctest.Token)}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pc}); err != nil {
-			b.Fatal(err)
-		}
-		typ := objectType(b, sch.ResourceSchemas[personcertifications.TypeName])
+		srv, typ := configured(b, provider.Server("bench"), s)
 		entries := map[string]tftypes.Value{}
 		for i := range n {
 			user := fmt.Sprintf("user%05d@contoso.example", i%users)
@@ -476,4 +445,123 @@ func BenchmarkServe(b *testing.B) {
 		s.Close()
 		b.StartTimer()
 	}
+}
+
+// configured starts a server, configures its provider for the mock s, and returns it with
+// graph_person_certifications' object type.
+func configured(tb testing.TB, newServer func() (tfprotov6.ProviderServer, error), s *mockgraph.Server) (tfprotov6.ProviderServer, tftypes.Object) {
+	tb.Helper()
+	ctx := context.Background()
+	srv, err := newServer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	provType := objectType(tb, sch.Provider)
+	provCfg := dynamic(tb, provType, withNulls(provType, map[string]tftypes.Value{
+		"endpoint": str(s.URL), "access_token": str(acctest.Token),
+	}))
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: provCfg}); err != nil || len(resp.Diagnostics) > 0 {
+		tb.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	return srv, objectType(tb, sch.ResourceSchemas[personcertifications.TypeName])
+}
+
+// The certifications a plan passes on go back as they arrived in the proposed new state,
+// and those an apply writes as they arrived in the planned state: the bytes are copied,
+// not encoded again (server.go's marshal, tfwire.Marshal). A display name sent as msgpack
+// bin, which tftypes reads as a string but never writes, comes back as bin. What comes
+// back reads as what was sent (TestParity holds the values to the framework's).
+func TestServedCertificationsGoBackAsTheyArrived(t *testing.T) {
+	ctx := context.Background()
+	s := mockgraph.Start()
+	t.Cleanup(s.Close)
+	s.SetAcceptedToken(acctest.Token)
+	srv, typ := configured(t, provider.Server("test"), s)
+	name := personcertifications.TypeName
+	cfg := withNulls(typ, map[string]tftypes.Value{"certifications": object(map[string]tftypes.Value{
+		"megan/AZ-305": object(map[string]tftypes.Value{"user_id": str(mockgraph.OtherUPN), "display_name": str("Azure Solutions Architect Expert"), "certification_id": str("AZ-305")}),
+		"me/SCRUM":     object(map[string]tftypes.Value{"user_id": str("me"), "display_name": str("Scrum Master")}),
+	})})
+	const marked = "Scrum Master"
+	asBin := []byte("\xc4\x0c" + marked)
+	noErrors := func(what string, diags []*tfprotov6.Diagnostic) {
+		t.Helper()
+		for _, d := range diags {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
+			}
+		}
+	}
+	readsAs := func(what string, dv *tfprotov6.DynamicValue, want tftypes.Value) {
+		t.Helper()
+		got := value(t, typ, dv)
+		var g, w map[string]tftypes.Value
+		if err := got.As(&g); err != nil {
+			t.Fatal(err)
+		}
+		if err := want.As(&w); err != nil {
+			t.Fatal(err)
+		}
+		if !g["certifications"].Equal(w["certifications"]) {
+			t.Errorf("%s: certifications %s, sent %s", what, g["certifications"], w["certifications"])
+		}
+	}
+
+	// Plan: the proposed new state's certifications, with the display name in bin.
+	proposedNew := dynamic(t, typ, proposed(typ, tftypes.NewValue(typ, nil), cfg))
+	proposedNew.MsgPack = bytes.Replace(proposedNew.MsgPack, []byte("\xac"+marked), asBin, 1)
+	if !bytes.Contains(proposedNew.MsgPack, asBin) {
+		t.Fatal("the display name is not in the proposed new state as a fixstr")
+	}
+	null := dynamic(t, typ, tftypes.NewValue(typ, nil))
+	plan, err := srv.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: name,
+		PriorState: null, ProposedNewState: proposedNew, Config: dynamic(t, typ, cfg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noErrors("plan", plan.Diagnostics)
+	if !bytes.Contains(plan.PlannedState.MsgPack, asBin) {
+		t.Error("the plan encoded certifications again rather than pass them on as they arrived")
+	}
+	readsAs("plan", plan.PlannedState, cfg)
+
+	// Apply: the planned state's.
+	applied, err := srv.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: name,
+		PriorState: null, PlannedState: plan.PlannedState, Config: dynamic(t, typ, cfg), PlannedPrivate: plan.PlannedPrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noErrors("apply", applied.Diagnostics)
+	if !bytes.Contains(applied.NewState.MsgPack, asBin) {
+		t.Error("the apply encoded certifications again rather than pass them on as they arrived")
+	}
+	readsAs("apply", applied.NewState, cfg)
+	if got := len(s.Certifications(mockgraph.OtherID)) + len(s.Certifications(mockgraph.MeID)); got != 2 {
+		t.Errorf("%d certifications in Graph, want 2", got)
+	}
+
+	// The plan of a change (one entry's description): the changed certifications too go
+	// back as they arrived in the proposed new state.
+	state := value(t, typ, applied.NewState)
+	changed := withNulls(typ, map[string]tftypes.Value{"certifications": object(map[string]tftypes.Value{
+		"megan/AZ-305": object(map[string]tftypes.Value{"user_id": str(mockgraph.OtherUPN), "display_name": str("Azure Solutions Architect Expert"),
+			"certification_id": str("AZ-305"), "description": str("changed")}),
+		"me/SCRUM": object(map[string]tftypes.Value{"user_id": str("me"), "display_name": str("Scrum Master")}),
+	})})
+	proposedNew = dynamic(t, typ, proposed(typ, state, changed))
+	proposedNew.MsgPack = bytes.Replace(proposedNew.MsgPack, []byte("\xac"+marked), asBin, 1)
+	again, err := srv.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: name,
+		PriorState: applied.NewState, PriorPrivate: applied.Private, ProposedNewState: proposedNew, Config: dynamic(t, typ, changed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noErrors("plan after", again.Diagnostics)
+	if !bytes.Contains(again.PlannedState.MsgPack, asBin) {
+		t.Error("the plan of a change encoded certifications again rather than pass them on as they arrived")
+	}
+	readsAs("plan after", again.PlannedState, changed)
 }
