@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // Everything the schema asks of the framework is run on the protocol path; what it
@@ -31,3 +32,18 @@ func TestFrameworkStepsServeTheSchema(t *testing.T) {
 		t.Errorf("a Float64 validator and a plan modifier inside a block are not named: %q", missing)
 	}
 }
+
+// A server that lacks a part the wrapper passes on is refused at start-up, never served
+// by falling back to the framework's own methods.
+func TestServeRefusesAServerItCannotWrap(t *testing.T) {
+	srv, err := Serve(onlyProvider{}, nil)
+	if err == nil || srv != nil {
+		t.Fatalf("Serve wrapped a server without list resources, actions and state stores: %v, %v", srv, err)
+	}
+	if !strings.Contains(err.Error(), "does not serve every part") {
+		t.Errorf("the error does not say why: %v", err)
+	}
+}
+
+// onlyProvider is a protocol server with nothing but the provider's own methods.
+type onlyProvider struct{ tfprotov6.ProviderServer }
