@@ -117,12 +117,14 @@ func (s *bulkServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 // unmarshal reads one value of this resource as Terraform sends it; tfwire parses each
 // dynamic type description once per process, and keeps the bytes of the value's
 // attributes for marshal to send back those passed on unchanged.
-func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics) (tfwire.Decoded, bool) {
+// An attribute that arrives byte for byte as in one of like is like's value, not another
+// copy.
+func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diagnostics, like ...tfwire.Decoded) (tfwire.Decoded, bool) {
 	objType := bulkObjectType(ctx)
 	if dv == nil {
 		return tfwire.Decoded{Value: tftypes.NewValue(objType, nil)}, true
 	}
-	d, err := tfwire.Decode(dv, objType)
+	d, err := tfwire.Decode(dv, objType, like...)
 	if err != nil {
 		diags.AddError("Cannot read graph_person_certifications' value", err.Error())
 		return tfwire.Decoded{}, false
@@ -130,13 +132,14 @@ func unmarshal(ctx context.Context, dv *tfprotov6.DynamicValue, diags *diag.Diag
 	return d, true
 }
 
-// unmarshalAll reads several values of one call; ok when every one could be read.
+// unmarshalAll reads several values of one call, each sharing what arrives unchanged with
+// those before it; ok when every one could be read.
 func unmarshalAll(ctx context.Context, diags *diag.Diagnostics, dvs ...*tfprotov6.DynamicValue) ([]tfwire.Decoded, bool) {
 	out := make([]tfwire.Decoded, len(dvs))
 	ok := true
 	for i, dv := range dvs {
 		var good bool
-		out[i], good = unmarshal(ctx, dv, diags)
+		out[i], good = unmarshal(ctx, dv, diags, out[:i]...)
 		ok = ok && good
 	}
 	return out, ok

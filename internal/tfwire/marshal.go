@@ -31,13 +31,18 @@ type arrived struct {
 // whose values are known, non-empty collections, tuples or objects (of the attribute's
 // type or, for a dynamic attribute, any). A JSON value keeps none. The bytes kept are
 // dv.MsgPack's own, not a copy.
-func Decode(dv *tfprotov6.DynamicValue, typ tftypes.Object) (Decoded, error) {
+//
+// A top-level attribute that arrived as exactly the bytes one of like kept for that
+// attribute, read as the same type, is not decoded again: its value is like's, the very
+// same value. A plan's configuration and proposed new state, and an unchanged state and
+// plan, mostly carry the same certifications; each call then holds one copy of them.
+func Decode(dv *tfprotov6.DynamicValue, typ tftypes.Object, like ...Decoded) (Decoded, error) {
 	if dv == nil || dv.JSON != nil || dv.MsgPack == nil {
 		v, err := Unmarshal(dv, typ)
 		return Decoded{Value: v}, err
 	}
 	attrs := map[string]arrived{}
-	v, err := fromMsgPack(dv.MsgPack, typ, attrs)
+	v, err := fromMsgPackLike(dv.MsgPack, typ, attrs, like)
 	if err != nil {
 		return Decoded{}, err
 	}

@@ -482,3 +482,68 @@ func newDynamicValueOnly(v tftypes.Value) (*tfprotov6.DynamicValue, error) {
 	}
 	return &dv, nil
 }
+
+// An attribute that arrives byte for byte as one already read is not decoded again: it is
+// that very value, and the rest of the object reads as it would alone.
+func TestDecodeTakesWhatArrivedBefore(t *testing.T) {
+	entries := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+		"a": tftypes.NewValue(tftypes.String, "one"), "b": tftypes.NewValue(tftypes.String, "two"),
+	})
+	other := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+		"a": tftypes.NewValue(tftypes.String, "one"), "b": tftypes.NewValue(tftypes.String, "three"),
+	})
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"certs": tftypes.DynamicPseudoType, "list": tftypes.Map{ElementType: tftypes.String}, "n": tftypes.Number,
+	}}
+	obj := func(certs, list tftypes.Value, n int) *tfprotov6.DynamicValue {
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
+			"certs": certs, "list": list, "n": tftypes.NewValue(tftypes.Number, n),
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	first, err := Decode(obj(entries, entries, 1), typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv := obj(entries, other, 2)
+	second, err := Decode(dv, typ, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.Value.Equal(want) {
+		t.Fatalf("read %v, want %v", second.Value, want)
+	}
+	var a, b map[string]tftypes.Value
+	_ = first.Value.As(&a)
+	_ = second.Value.As(&b)
+	if ida, _ := identityOf(a["certs"]); ida != mustIdentity(t, b["certs"]) {
+		t.Error("certs arrived as before but was decoded again")
+	}
+	if ida, _ := identityOf(a["list"]); ida == mustIdentity(t, b["list"]) {
+		t.Error("list arrived with other bytes but was taken from before")
+	}
+	// What was taken is copied back as it arrived in the second value.
+	out, err := Marshal(typ, second.Value, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := out.Unmarshal(typ); err != nil || !back.Equal(want) {
+		t.Errorf("written back as %v (%v), want %v", back, err, want)
+	}
+}
+
+func mustIdentity(t *testing.T, v tftypes.Value) identity {
+	t.Helper()
+	id, ok := identityOf(v)
+	if !ok {
+		t.Fatalf("%v has no identity", v)
+	}
+	return id
+}

@@ -2,6 +2,7 @@ package tfwire
 
 import (
 	"bytes"
+	"io"
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -27,11 +28,17 @@ func Unmarshal(dv *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, err
 // fromMsgPack reads data as a value of typ. With attrs not nil, and typ an object, it
 // notes there the attributes of that object that arrived as composite values.
 func fromMsgPack(data []byte, typ tftypes.Type, attrs map[string]arrived) (tftypes.Value, error) {
+	return fromMsgPackLike(data, typ, attrs, nil)
+}
+
+// fromMsgPackLike is fromMsgPack that takes, for an attribute of the outermost object that
+// arrived as exactly the bytes one of like kept for it, like's value (see Decode).
+func fromMsgPackLike(data []byte, typ tftypes.Type, attrs map[string]arrived, like []Decoded) (tftypes.Value, error) {
 	r := bytes.NewReader(data)
 	dec := msgpack.GetDecoder()
 	dec.Reset(r) // a bytes.Reader is read as is, not buffered: r.Len() is where dec is
 	defer msgpack.PutDecoder(dec)
-	d := decoder{dec: dec, r: r, data: data, attrs: attrs}
+	d := decoder{dec: dec, r: r, data: data, attrs: attrs, like: like}
 	return d.value(typ)
 }
 
@@ -45,6 +52,9 @@ type decoder struct {
 	// attrs, when not nil, is where the first object read notes its attributes (see
 	// Decode).
 	attrs map[string]arrived
+	// like are values already read whose outermost attributes may arrive again, byte for
+	// byte (see Decode).
+	like []Decoded
 	// lastJSON and lastType are the type description this call parsed last: the
 	// elements of a collection of dynamic values mostly share one.
 	lastJSON []byte
@@ -332,6 +342,10 @@ func (d *decoder) object(types map[string]tftypes.Type) (tftypes.Value, error) {
 			return tftypes.Value{}, d.errorf("unknown attribute %q", key)
 		}
 		start := len(d.data) - d.r.Len()
+		if v, ok := d.arrivedBefore(attrs, key, t, start); ok {
+			vals[key] = v
+			continue
+		}
 		d.push(step{kind: attributeName, name: key})
 		v, err := d.value(t)
 		d.pop()
@@ -379,4 +393,25 @@ func (d *decoder) parseType(desc []byte) (tftypes.Type, error) {
 		d.lastJSON, d.lastType = desc, typ
 	}
 	return typ, err
+}
+
+// arrivedBefore takes, for attribute key of the outermost object (attrs not nil), the
+// value one of d.like read from exactly the bytes that follow start, read as type t: it
+// skips those bytes and notes the attribute as arrived here too.
+func (d *decoder) arrivedBefore(attrs map[string]arrived, key string, t tftypes.Type, start int) (tftypes.Value, bool) {
+	if attrs == nil {
+		return tftypes.Value{}, false
+	}
+	for _, l := range d.like {
+		a, ok := l.attrs[key]
+		if !ok || !a.typ.Equal(t) || len(d.data)-start < len(a.raw) || !bytes.Equal(d.data[start:start+len(a.raw)], a.raw) {
+			continue
+		}
+		if _, err := d.r.Seek(int64(len(a.raw)), io.SeekCurrent); err != nil {
+			return tftypes.Value{}, false
+		}
+		attrs[key] = arrived{typ: a.typ, val: a.val, id: a.id, raw: d.data[start : start+len(a.raw)]}
+		return a.val, true
+	}
+	return tftypes.Value{}, false
 }
