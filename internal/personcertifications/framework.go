@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"sync"
@@ -285,6 +286,7 @@ func (f *frameworkSteps) plan(ctx context.Context, proposed, prior, config tftyp
 	if proposed.IsNull() || !proposed.IsKnown() || proposed.As(&vals) != nil || config.As(&cfg) != nil {
 		return proposed, nil
 	}
+	vals = maps.Clone(vals) // As hands out the proposed value's own map, which must not change
 	for name, def := range f.defaults {
 		if c, ok := cfg[name]; ok && c.IsNull() {
 			vals[name] = def

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"math/big"
 	"sort"
 
@@ -83,9 +84,13 @@ func decodeBulk(ctx context.Context, raw tftypes.Value, diags *diag.Diagnostics)
 	if raw.IsNull() || !raw.IsKnown() {
 		return m, false
 	}
-	if err := raw.As(&m.attrs); err != nil {
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
 		return m, false
 	}
+	// As hands out the value's own map; the plan and the apply set attributes in m.attrs,
+	// and a decoded value must never change in place (tfwire.Marshal copies by identity).
+	m.attrs = maps.Clone(attrs)
 	certs := m.attrs["certifications"]
 	m.wasMap = certs.IsKnown() && !certs.IsNull() && certs.Type().Is(tftypes.Map{})
 	m.adopt = boolOf(m.attrs["adopt_existing"], true)
