@@ -486,11 +486,13 @@ func newDynamicValueOnly(v tftypes.Value) (*tfprotov6.DynamicValue, error) {
 // An attribute that arrives byte for byte as one already read is not decoded again: it is
 // that very value, and the rest of the object reads as it would alone.
 func TestDecodeTakesWhatArrivedBefore(t *testing.T) {
+	// One element each: tftypes writes a map's elements in Go's map order, so only a
+	// one-element map is written byte for byte alike twice (Terraform writes them sorted).
 	entries := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
-		"a": tftypes.NewValue(tftypes.String, "one"), "b": tftypes.NewValue(tftypes.String, "two"),
+		"a": tftypes.NewValue(tftypes.String, "one"),
 	})
 	other := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
-		"a": tftypes.NewValue(tftypes.String, "one"), "b": tftypes.NewValue(tftypes.String, "three"),
+		"a": tftypes.NewValue(tftypes.String, "three"),
 	})
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"certs": tftypes.DynamicPseudoType, "list": tftypes.Map{ElementType: tftypes.String}, "n": tftypes.Number,
